@@ -1,0 +1,1 @@
+"""Harbour: the shared system of a multi-agency safeguarding partnership."""

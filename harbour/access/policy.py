@@ -1,0 +1,186 @@
+"""The access policy: who may see which persons and referrals.
+
+Rules (issue 2):
+- a user sees a person or referral when their agency made or received it, or is involved with
+  the person;
+- front-door practitioners and coordinators see everything in their areas;
+- information governance sees the audit log, not case content, unless granted break-glass;
+- board members see no named record; administrators manage users and agencies, no case content;
+- a live break-glass grant lets its holder see that one person and their referrals.
+
+Every function returns a queryset, so "may they see this one?" is the same query as the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from harbour.accounts.models import Role
+
+#: Roles that see everything in their agency's areas.
+AREA_WIDE_ROLES = frozenset({Role.FRONT_DOOR, Role.COORDINATOR})
+#: Roles that never see named case content through their role.
+NO_CASE_CONTENT_ROLES = frozenset(
+    {Role.BOARD_MEMBER, Role.INFORMATION_GOVERNANCE, Role.ADMINISTRATOR}
+)
+#: Roles that may ask for break-glass access.
+BREAK_GLASS_ROLES = frozenset(set(Role) - {Role.BOARD_MEMBER, Role.ADMINISTRATOR})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the policy needs to know about a signed-in user, read once per request."""
+
+    user_id: Any
+    roles: frozenset[str]
+    casework_agency_ids: frozenset[Any]
+    area_wide_area_ids: frozenset[Any]
+    roles_by_agency: dict[Any, frozenset[str]]
+
+    @property
+    def sees_case_content(self) -> bool:
+        return bool(self.casework_agency_ids)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+_NOBODY = Viewer(None, frozenset(), frozenset(), frozenset(), {})
+
+
+def viewer_for(user: Any) -> Viewer:
+    """The user's roles, agencies and areas (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _NOBODY
+    cached = getattr(user, "_harbour_viewer", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    roles: set[str] = set()
+    casework: set[Any] = set()
+    area_wide: set[Any] = set()
+    by_agency: dict[Any, set[str]] = {}
+    for membership in user.memberships.filter(is_active=True, agency__is_active=True).prefetch_related(
+        "agency__areas"
+    ):
+        roles.add(membership.role)
+        by_agency.setdefault(membership.agency_id, set()).add(membership.role)
+        if membership.role not in NO_CASE_CONTENT_ROLES:
+            casework.add(membership.agency_id)
+        if membership.role in AREA_WIDE_ROLES:
+            area_wide.update(area.pk for area in membership.agency.areas.all())
+    viewer = Viewer(
+        user_id=user.pk,
+        roles=frozenset(roles),
+        casework_agency_ids=frozenset(casework),
+        area_wide_area_ids=frozenset(area_wide),
+        roles_by_agency={agency: frozenset(r) for agency, r in by_agency.items()},
+    )
+    user._harbour_viewer = viewer
+    return viewer
+
+
+def forget_viewer(user: Any) -> None:
+    """Drop the cached viewer (after memberships or grants change)."""
+    if hasattr(user, "_harbour_viewer"):
+        del user._harbour_viewer
+
+
+def _break_glass_person_ids(viewer: Viewer) -> QuerySet[Any]:
+    from harbour.access.models import BreakGlassGrant
+
+    return BreakGlassGrant.objects.filter(
+        user_id=viewer.user_id, expires_at__gt=timezone.now()
+    ).values("person_id")
+
+
+def _involved_person_ids(viewer: Viewer) -> QuerySet[Any]:
+    from harbour.people.models import Involvement
+
+    return Involvement.objects.filter(agency_id__in=viewer.casework_agency_ids).values("person_id")
+
+
+def person_visible_to(user: Any) -> QuerySet[Any]:
+    """The persons ``user`` may see. Use for lists and for single fetches alike."""
+    from harbour.people.models import Person
+    from harbour.referrals.models import Referral
+
+    viewer = viewer_for(user)
+    persons = Person.objects.all()
+    if viewer.user_id is None:
+        return persons.none()
+    allowed = Q(pk__in=_break_glass_person_ids(viewer))
+    if viewer.casework_agency_ids:
+        allowed |= Q(pk__in=_involved_person_ids(viewer))
+        allowed |= Q(created_by_agency_id__in=viewer.casework_agency_ids)
+    if viewer.area_wide_area_ids:
+        allowed |= Q(home_area_id__in=viewer.area_wide_area_ids)
+        allowed |= Q(
+            pk__in=Referral.objects.filter(
+                area_id__in=viewer.area_wide_area_ids, person__isnull=False
+            ).values("person_id")
+        )
+    return persons.filter(allowed)
+
+
+def referral_visible_to(user: Any) -> QuerySet[Any]:
+    """The referrals ``user`` may see. Use for lists and for single fetches alike."""
+    from harbour.referrals.models import Referral
+
+    viewer = viewer_for(user)
+    referrals = Referral.objects.all()
+    if viewer.user_id is None:
+        return referrals.none()
+    allowed = Q(person_id__in=_break_glass_person_ids(viewer))
+    if viewer.casework_agency_ids:
+        allowed |= Q(referrer_agency_id__in=viewer.casework_agency_ids)
+        allowed |= Q(receiving_agency_id__in=viewer.casework_agency_ids)
+        allowed |= Q(person_id__in=_involved_person_ids(viewer))
+    if viewer.area_wide_area_ids:
+        allowed |= Q(area_id__in=viewer.area_wide_area_ids)
+    return referrals.filter(allowed)
+
+
+def person_matchable_by(user: Any) -> QuerySet[Any]:
+    """Persons that may appear as "who already knows this child" candidates for ``user``.
+
+    The front door checks the whole partnership (that is its job, and linking is what then gives
+    its agency access); everyone else is matched only against persons they can already see.
+    """
+    from harbour.people.models import Person
+
+    viewer = viewer_for(user)
+    if viewer.has_role(Role.FRONT_DOOR):
+        return Person.objects.all()
+    return person_visible_to(user)
+
+
+# Capabilities by role: what a user may do, separate from which records they may see.
+
+
+def may_triage(user: Any) -> bool:
+    return viewer_for(user).has_role(Role.FRONT_DOOR)
+
+
+def areas_user_triages(user: Any) -> frozenset[Any]:
+    viewer = viewer_for(user)
+    return viewer.area_wide_area_ids if viewer.has_role(Role.FRONT_DOOR) else frozenset()
+
+
+def may_refer(user: Any) -> bool:
+    return viewer_for(user).sees_case_content
+
+
+def may_review_audit(user: Any) -> bool:
+    return viewer_for(user).has_role(Role.INFORMATION_GOVERNANCE)
+
+
+def may_break_glass(user: Any) -> bool:
+    return viewer_for(user).has_role(*BREAK_GLASS_ROLES)
+
+
+def may_administer(user: Any) -> bool:
+    return viewer_for(user).has_role(Role.ADMINISTRATOR)

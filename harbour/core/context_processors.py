@@ -1,0 +1,42 @@
+"""Template context every page needs: demo mode and the navigation for the user's roles."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from harbour.access import policy
+
+
+def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = [("Home", reverse("core:home"))]
+    if policy.may_refer(user):
+        items += [
+            ("Make a referral", reverse("referrals:create")),
+            ("My referrals", reverse("referrals:mine")),
+            ("People", reverse("people:search")),
+        ]
+    if policy.may_triage(user):
+        items.append(("Front door queue", reverse("referrals:queue")))
+    if policy.may_review_audit(user):
+        items.append(("Information governance", reverse("audit:governance")))
+    items.append(("Notifications", reverse("notifications:inbox")))
+    return items
+
+
+def harbour(request: HttpRequest) -> dict[str, Any]:
+    path = request.path
+    home = reverse("core:home")
+    nav = [
+        {
+            "label": label,
+            "url": url,
+            "active": path == url if url == home else path.startswith(url),
+        }
+        for label, url in _nav_items(request)
+    ]
+    return {"harbour_demo_mode": settings.HARBOUR_DEMO_MODE, "harbour_nav": nav}

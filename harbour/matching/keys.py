@@ -1,0 +1,152 @@
+"""Pure functions for comparing names, dates and postcodes. No database, no models."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+
+_SOUNDEX_CODES = {
+    **dict.fromkeys("BFPV", "1"),
+    **dict.fromkeys("CGJKQSXZ", "2"),
+    **dict.fromkeys("DT", "3"),
+    "L": "4",
+    **dict.fromkeys("MN", "5"),
+    "R": "6",
+}
+
+#: Common English given-name variants, both ways. Small on purpose; the trained model learns more.
+_NICKNAME_GROUPS = [
+    {"elizabeth", "liz", "lizzie", "beth", "betty", "eliza", "libby"},
+    {"katherine", "catherine", "kate", "katie", "kat", "cath", "kathryn"},
+    {"rebecca", "becky", "becca"},
+    {"jessica", "jess", "jessie"},
+    {"samantha", "sam", "sammy"},
+    {"samuel", "sam", "sammy"},
+    {"alexander", "alex", "alfie", "sandy"},
+    {"alexandra", "alex", "lexi", "sandra"},
+    {"daniel", "dan", "danny"},
+    {"joseph", "joe", "joey"},
+    {"thomas", "tom", "tommy"},
+    {"william", "will", "billy", "liam"},
+    {"robert", "rob", "bob", "bobby", "robbie"},
+    {"michael", "mike", "mikey", "mick"},
+    {"christopher", "chris", "kit"},
+    {"nicholas", "nick", "nicky"},
+    {"jennifer", "jen", "jenny"},
+    {"margaret", "maggie", "meg", "peggy"},
+    {"victoria", "vicky", "tori"},
+    {"charlotte", "charlie", "lottie"},
+    {"charles", "charlie", "chas"},
+    {"abigail", "abby", "abbie"},
+    {"olivia", "liv", "livvy"},
+    {"isabella", "isabel", "bella", "izzy"},
+    {"mohammed", "muhammad", "mohammad", "mohamed", "mo"},
+    {"jacob", "jake"},
+    {"benjamin", "ben", "benny"},
+    {"joshua", "josh"},
+    {"matthew", "matt"},
+    {"jonathan", "jon", "jonny"},
+    {"natasha", "tasha"},
+    {"amelia", "millie", "amy"},
+    {"emily", "em", "emmy"},
+    {"ellie", "eleanor", "elle", "nell"},
+]
+_NICKNAMES: dict[str, set[str]] = {}
+for _group in _NICKNAME_GROUPS:
+    for _name in _group:
+        _NICKNAMES.setdefault(_name, set()).update(_group)
+
+
+def normalise_name(value: str) -> str:
+    """Lower case, accents removed, only letters and single spaces."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
+    letters = re.sub(r"[^a-z ]+", " ", ascii_only.lower().replace("'", ""))
+    return " ".join(letters.split())
+
+
+def soundex(value: str) -> str:
+    """American Soundex of the first word (''' for an empty name)."""
+    name = normalise_name(value).replace(" ", "").upper()
+    if not name:
+        return ""
+    first, rest = name[0], name[1:]
+    digits = []
+    previous = _SOUNDEX_CODES.get(first, "")
+    for char in rest:
+        code = _SOUNDEX_CODES.get(char, "")
+        if code and code != previous:
+            digits.append(code)
+        if char not in "HW":
+            previous = code
+    return (first + "".join(digits) + "000")[:4]
+
+
+def first_given_name(value: str) -> str:
+    parts = normalise_name(value).split()
+    return parts[0] if parts else ""
+
+
+def are_nickname_variants(left: str, right: str) -> bool:
+    return right in _NICKNAMES.get(left, set())
+
+
+def jaro_winkler(left: str, right: str) -> float:
+    """Jaro–Winkler similarity, 0.0 to 1.0."""
+    if left == right:
+        return 1.0 if left else 0.0
+    if not left or not right:
+        return 0.0
+    window = max(max(len(left), len(right)) // 2 - 1, 0)
+    left_matches = [False] * len(left)
+    right_matches = [False] * len(right)
+    matches = 0
+    for i, char in enumerate(left):
+        for j in range(max(0, i - window), min(i + window + 1, len(right))):
+            if not right_matches[j] and right[j] == char:
+                left_matches[i] = right_matches[j] = True
+                matches += 1
+                break
+    if matches == 0:
+        return 0.0
+    left_seq = [c for c, m in zip(left, left_matches, strict=True) if m]
+    right_seq = [c for c, m in zip(right, right_matches, strict=True) if m]
+    transpositions = sum(a != b for a, b in zip(left_seq, right_seq, strict=True)) / 2
+    jaro = (matches / len(left) + matches / len(right) + (matches - transpositions) / matches) / 3
+    prefix = 0
+    for a, b in zip(left[:4], right[:4], strict=False):
+        if a != b:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+def date_variants(day: datetime.date) -> set[datetime.date]:
+    """Dates a mistyped date of birth is often recorded as: day and month swapped, adjacent digits
+    of the day or year swapped, the year one out."""
+    variants: set[datetime.date] = set()
+
+    def add(year: int, month: int, dom: int) -> None:
+        try:
+            variants.add(datetime.date(year, month, dom))
+        except ValueError:
+            pass
+
+    add(day.year, day.day, day.month)
+    day_text = f"{day.day:02d}"
+    add(day.year, day.month, int(day_text[::-1]))
+    month_text = f"{day.month:02d}"
+    add(day.year, int(month_text[::-1]), day.day)
+    year_text = f"{day.year:04d}"
+    add(int(year_text[:2] + year_text[3] + year_text[2]), day.month, day.day)
+    add(day.year - 1, day.month, day.day)
+    add(day.year + 1, day.month, day.day)
+    variants.discard(day)
+    return variants
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code ("AB1" of "AB1 2CD")."""
+    compact = re.sub(r"\s+", "", postcode).upper()
+    return compact[:-3] if len(compact) > 3 else compact
