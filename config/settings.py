@@ -142,7 +142,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://harbour")
 MAILERS = {
     "default": {
         "BACKEND": env.str(
-            "HARBOUR_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+            "HARBOUR_EMAIL_BACKEND",
+            default="django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
         ),
     },
 }
@@ -164,6 +167,18 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind TLS in production: redirect plain HTTP and tell browsers to insist on HTTPS.
+SECURE_SSL_REDIRECT: bool = env.bool("HARBOUR_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS: int = env.int("HARBOUR_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+# Preloading is a one-way decision for the partnership's domain, not the application's.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env.bool("HARBOUR_BEHIND_TLS_PROXY", default=False)
+    else None
+)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

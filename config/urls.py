@@ -2,8 +2,11 @@
 
 from django.urls import include, path
 
+from harbour.core.urls import public_urlpatterns
+
 urlpatterns = [
     path("", include("harbour.core.urls")),
+    *public_urlpatterns,
     path("accounts/", include("harbour.accounts.urls")),
     path("people/", include("harbour.people.urls")),
     path("referrals/", include("harbour.referrals.urls")),

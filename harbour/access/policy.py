@@ -14,12 +14,16 @@ Every function returns a queryset, so "may they see this one?" is the same query
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from harbour.accounts.models import Role
+
+if TYPE_CHECKING:
+    from harbour.people.models import Person
+    from harbour.referrals.models import Referral
 
 #: Roles that see everything in their agency's areas.
 AREA_WIDE_ROLES = frozenset({Role.FRONT_DOOR, Role.COORDINATOR})
@@ -63,9 +67,9 @@ def viewer_for(user: Any) -> Viewer:
     casework: set[Any] = set()
     area_wide: set[Any] = set()
     by_agency: dict[Any, set[str]] = {}
-    for membership in user.memberships.filter(is_active=True, agency__is_active=True).prefetch_related(
-        "agency__areas"
-    ):
+    for membership in user.memberships.filter(
+        is_active=True, agency__is_active=True
+    ).prefetch_related("agency__areas"):
         roles.add(membership.role)
         by_agency.setdefault(membership.agency_id, set()).add(membership.role)
         if membership.role not in NO_CASE_CONTENT_ROLES:
@@ -103,7 +107,7 @@ def _involved_person_ids(viewer: Viewer) -> QuerySet[Any]:
     return Involvement.objects.filter(agency_id__in=viewer.casework_agency_ids).values("person_id")
 
 
-def person_visible_to(user: Any) -> QuerySet[Any]:
+def person_visible_to(user: Any) -> QuerySet[Person]:
     """The persons ``user`` may see. Use for lists and for single fetches alike."""
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
@@ -126,7 +130,7 @@ def person_visible_to(user: Any) -> QuerySet[Any]:
     return persons.filter(allowed)
 
 
-def referral_visible_to(user: Any) -> QuerySet[Any]:
+def referral_visible_to(user: Any) -> QuerySet[Referral]:
     """The referrals ``user`` may see. Use for lists and for single fetches alike."""
     from harbour.referrals.models import Referral
 
@@ -144,7 +148,7 @@ def referral_visible_to(user: Any) -> QuerySet[Any]:
     return referrals.filter(allowed)
 
 
-def person_matchable_by(user: Any) -> QuerySet[Any]:
+def person_matchable_by(user: Any) -> QuerySet[Person]:
     """Persons that may appear as "who already knows this child" candidates for ``user``.
 
     The front door checks the whole partnership (that is its job, and linking is what then gives

@@ -18,7 +18,9 @@ class UnknownAuditAction(LookupError):
     """An event was recorded with an action nobody registered."""
 
 
-def register(code: str, description: str, *, is_read: bool = False, is_refusal: bool = False) -> None:
+def register(
+    code: str, description: str, *, is_read: bool = False, is_refusal: bool = False
+) -> None:
     existing = _ACTIONS.get(code)
     action = AuditAction(code, description, is_read, is_refusal)
     if existing is not None and existing != action:

@@ -83,7 +83,11 @@ def record_event(
 
 
 def record_read(
-    *, actor: Any, action: str, subject: models.Model, request: HttpRequest | None = None,
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model,
+    request: HttpRequest | None = None,
     reason: str = "",
 ) -> AuditEvent:
     """Record that someone looked at a record (a page, an opened search result, an export)."""
@@ -95,7 +99,8 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     names = fields or [
         field.attname for field in instance._meta.concrete_fields if field.attname != "updated_at"
     ]
-    return _json_safe({name: getattr(instance, name) for name in names})
+    values: dict[str, Any] = _json_safe({name: getattr(instance, name) for name in names})
+    return values
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -1,4 +1,12 @@
-from django.urls import path
+"""Information governance: the audit log, who has seen a person, and the landing page."""
+
+from django.urls import URLPattern, path
+
+from harbour.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", views.governance, name="governance"),
+    path("people/<uuid:person_id>/", views.person_access, name="person_access"),
+    path("log/", views.log, name="log"),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import unicodedata
@@ -128,10 +129,8 @@ def date_variants(day: datetime.date) -> set[datetime.date]:
     variants: set[datetime.date] = set()
 
     def add(year: int, month: int, dom: int) -> None:
-        try:
+        with contextlib.suppress(ValueError):  # not a real date
             variants.add(datetime.date(year, month, dom))
-        except ValueError:
-            pass
 
     add(day.year, day.day, day.month)
     day_text = f"{day.day:02d}"

@@ -19,7 +19,9 @@ def _email(notification_id: Any) -> None:
     address = notification.recipient.email
     if not address:
         return
-    link = f"\n\n{settings.HARBOUR_BASE_URL}{notification.link_url}" if notification.link_url else ""
+    link = (
+        f"\n\n{settings.HARBOUR_BASE_URL}{notification.link_url}" if notification.link_url else ""
+    )
     send_mail(
         notification.subject,
         f"{notification.body}{link}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import models
 from django.utils import timezone
@@ -43,7 +44,10 @@ class Ethnicity(models.TextChoices):
     BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
     BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other background"
     MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple: White and Asian"
-    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple: White and Black African"
+    MIXED_WHITE_BLACK_AFRICAN = (
+        "mixed_white_black_african",
+        "Mixed or multiple: White and Black African",
+    )
     MIXED_WHITE_BLACK_CARIBBEAN = (
         "mixed_white_black_caribbean",
         "Mixed or multiple: White and Black Caribbean",
@@ -217,7 +221,7 @@ class IdentifierKind(models.TextChoices):
     LA_REFERENCE = "la_reference", "Local authority reference"
 
 
-IDENTIFIER_VALIDATORS = {
+IDENTIFIER_VALIDATORS: dict[str, Callable[[str], None]] = {
     IdentifierKind.NHS_NUMBER: validators.validate_nhs_number,
     IdentifierKind.UPN: validators.validate_upn,
     IdentifierKind.POLICE_REFERENCE: validators.validate_agency_reference,
@@ -303,9 +307,7 @@ class ChronologyEntry(BaseModel):
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name_plural = "chronology entries"
-        indexes = [
-            models.Index(fields=["person", "-occurred_at"], name="chronology_person_idx")
-        ]
+        indexes = [models.Index(fields=["person", "-occurred_at"], name="chronology_person_idx")]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.summary}"

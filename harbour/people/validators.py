@@ -25,7 +25,9 @@ def normalise_postcode(value: str) -> str:
 def validate_uk_postcode(value: str) -> None:
     if not _POSTCODE.match(normalise_postcode(value)):
         raise ValidationError(
-            "Enter a real UK postcode, like AB1 2CD", code="invalid_postcode", params={"value": value}
+            "Enter a real UK postcode, like AB1 2CD",
+            code="invalid_postcode",
+            params={"value": value},
         )
 
 
@@ -38,7 +40,9 @@ def nhs_number_is_valid(value: str) -> bool:
     digits = normalise_nhs_number(value)
     if not re.fullmatch(r"\d{10}", digits):
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)
+    )
     check = 11 - total % 11
     if check == 11:
         check = 0

@@ -11,4 +11,8 @@ register("referral.list_viewed", "Viewed a list of their referrals", is_read=Tru
 register("referral.person_linked", "Linked a referral to a person")
 register("referral.triaged", "Decided a referral's route")
 register("referral.triage_refused", "Tried to triage without the front-door role", is_refusal=True)
-register("referral.public_rate_limited", "The public form refused a submission: too many", is_refusal=True)
+register(
+    "referral.public_rate_limited",
+    "The public form refused a submission: too many",
+    is_refusal=True,
+)

@@ -120,7 +120,7 @@ class Referral(BaseModel):
         ordering = ["-received_at"]
         indexes = [
             models.Index(
-                fields=["area", "status", "decision_due_at"], name="referral_queue_idx"
+                fields=["area", "status", "-urgency", "received_at"], name="referral_queue_idx"
             ),
             models.Index(fields=["referrer", "-received_at"], name="referral_referrer_idx"),
             models.Index(fields=["person", "-received_at"], name="referral_person_idx"),
@@ -143,9 +143,7 @@ class ReferralConcern(BaseModel):
     class Meta:
         ordering = ["category"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["referral", "category"], name="referral_concern_unique"
-            )
+            models.UniqueConstraint(fields=["referral", "category"], name="referral_concern_unique")
         ]
 
     def __str__(self) -> str:

@@ -70,7 +70,9 @@ def parse_policy_file(path: Path) -> TriagePolicy:
             f"{path.name}: decision_due_hours is missing {', '.join(missing)}"
         )
     overrides = {
-        code: _hours_table(path, table.get("decision_due_hours"), f"areas.{code}.decision_due_hours")
+        code: _hours_table(
+            path, table.get("decision_due_hours"), f"areas.{code}.decision_due_hours"
+        )
         for code, table in data.get("areas", {}).items()
     }
     return TriagePolicy(
