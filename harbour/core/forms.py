@@ -45,6 +45,12 @@ _MONTH_NAMES: dict[str, int] = {
 #: Attributes the date input template writes itself.
 _DATE_OWN_ATTRS = frozenset({"id", "name", "type", "value", "class"})
 
+
+def _is_djangos_required_message(message: Any) -> bool:
+    """Whether ``message`` is Django's own "This field is required." (which we replace)."""
+    return str(message) == str(forms.Field.default_error_messages["required"])
+
+
 _DIGITS = re.compile(r"\d+")
 _DAY_ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)")
 
@@ -104,10 +110,6 @@ def _name_at_start(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _and_join(parts: Sequence[str]) -> str:
-    return " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 class GovukDateField(forms.MultiValueField):
     """A date entered as day, month and year, cleaned to a ``datetime.date``.
 
@@ -116,6 +118,10 @@ class GovukDateField(forms.MultiValueField):
     "Year must include 4 numbers", "Date of birth must be a real date" and, with
     ``must_be_past=True``, "Date of birth must be today or in the past".
 
+    When the label is a question ("When was the child last seen?"), name the date for the
+    messages with ``error_name="Date last seen"``. A ``required`` entry in ``error_messages``
+    replaces "Enter …".
+
     Each error's ``params["parts"]`` names the inputs to highlight (``("month",)`` or all
     three); the template tags read it to mark those inputs and to link the error summary to the
     first of them. The month may be typed as a number or a name ("March", "mar").
@@ -123,8 +129,11 @@ class GovukDateField(forms.MultiValueField):
 
     widget = GovukDateInput
 
-    def __init__(self, *, must_be_past: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *, must_be_past: bool = False, error_name: str | None = None, **kwargs: Any
+    ) -> None:
         self.must_be_past = must_be_past
+        self.error_name = error_name
         fields = tuple(forms.CharField(required=False, strip=True) for _ in DATE_PARTS)
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
@@ -132,7 +141,7 @@ class GovukDateField(forms.MultiValueField):
 
     @property
     def _label(self) -> str:
-        return str(self.label) if self.label else "Date"
+        return self.error_name or (str(self.label) if self.label else "Date")
 
     def _error(self, message: str, code: str, parts: Sequence[str]) -> ValidationError:
         # ValidationError interpolates ``params`` with %, so a % in a label must be escaped.
@@ -141,10 +150,13 @@ class GovukDateField(forms.MultiValueField):
         )
 
     def _required_error(self) -> ValidationError:
+        if not _is_djangos_required_message(self.error_messages["required"]):
+            return self._error(str(self.error_messages["required"]), "required", DATE_PARTS)
         return self._error(f"Enter {_name_in_sentence(self._label)}", "required", DATE_PARTS)
 
     def _incomplete_error(self, missing: Sequence[str]) -> ValidationError:
-        message = f"{_name_at_start(self._label)} must include a {_and_join(missing)}"
+        # At most two are missing: with none entered at all the message is "Enter …".
+        message = f"{_name_at_start(self._label)} must include a {' and '.join(missing)}"
         # One missing input is highlighted alone; more than one highlights the whole date.
         parts = missing if len(missing) == 1 else DATE_PARTS
         return self._error(message, "incomplete", parts)
@@ -264,11 +276,8 @@ class GovukFormMixin(forms.BaseForm):
                     field.label = pretty_name(name)
                 continue
             message = _required_message(str(field.label or pretty_name(name)), field.widget)
-            if message and str(field.error_messages.get("required")) == _DJANGO_REQUIRED:
+            if message and _is_djangos_required_message(field.error_messages.get("required")):
                 field.error_messages["required"] = message
-
-
-_DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
 
 
 def _required_message(label: str, widget: forms.Widget) -> str:

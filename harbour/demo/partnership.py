@@ -579,8 +579,8 @@ class Partnership:
     areas: dict[str, Area]
     agencies: dict[str, Agency]
     users: dict[str, User]
-    #: Users by agency key and role.
-    staff: dict[tuple[str, str], list[User]] = field(default_factory=dict)
+    #: Users by agency id and role.
+    staff: dict[tuple[uuid.UUID, str], list[User]] = field(default_factory=dict)
 
     def area_spec(self, code: str) -> AreaSpec:
         return AREAS_BY_CODE[code]
@@ -606,8 +606,7 @@ class Partnership:
         return self.agencies["charity"]
 
     def with_role(self, agency: Agency, role: str) -> list[User]:
-        key = next(key for key, value in self.agencies.items() if value.pk == agency.pk)
-        return self.staff.get((key, role), [])
+        return self.staff.get((agency.pk, role), [])
 
 
 def _phone(rng: random.Random) -> str:
@@ -681,7 +680,8 @@ def build_partnership(*, seed: int, now: datetime.datetime) -> Partnership:
                     **stamps(),
                 )
             )
-            partnership.staff.setdefault((account.agency_key, role), []).append(user)
+            agency_id = agencies[account.agency_key].pk
+            partnership.staff.setdefault((agency_id, role), []).append(user)
     User.objects.bulk_create(users.values())
     Membership.objects.bulk_create(memberships)
     return partnership

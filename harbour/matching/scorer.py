@@ -208,7 +208,7 @@ def _blocking_filter(details: ChildDetails) -> Q:
 
 
 def find_candidates(
-    *, details: ChildDetails, within: QuerySet[Any], limit: int = 10, minimum_score: int = 35
+    *, details: ChildDetails, within: QuerySet[Any], limit: int = 10, minimum_score: int = 25
 ) -> list[Candidate]:
     """Persons in ``within`` who may be the child described, best first, with reasons."""
     if not details.is_searchable():

@@ -289,11 +289,12 @@ def _input_context(bound_field: BoundField, context: dict[str, Any]) -> dict[str
         attrs.setdefault("inputmode", "decimal" if decimal else "numeric")
         for key in ("min", "max", "step"):
             attrs.pop(key, None)
+    email = input_type == "email"
     return {
         "type": input_type,
         "value": widget_context["value"],
-        "spellcheck_off": input_type == "email",
-        "attrs_html": _attrs_html(attrs, skip=("spellcheck",)),
+        "spellcheck_off": email,
+        "attrs_html": _attrs_html(attrs, skip=("spellcheck",) if email else ()),
     }
 
 

@@ -166,6 +166,27 @@ def test_lowercase_label_is_capitalised_at_the_start_of_a_sentence():
     ]
 
 
+def test_error_name_replaces_a_question_label():
+    class Form(GovukForm):
+        last_seen = GovukDateField(
+            label="When was the child last seen?", error_name="Date last seen"
+        )
+
+    assert list(_only_error(_bind("", "", "", Form))) == ["Enter date last seen"]
+    assert list(_only_error(_bind("1", "13", "2020", Form))) == [
+        "Date last seen must be a real date"
+    ]
+
+
+def test_custom_required_message_is_kept_and_highlights_the_whole_date():
+    class Form(GovukForm):
+        seen = GovukDateField(error_messages={"required": "Enter the date, or 100% a guess"})
+
+    error = _only_error(_bind("", "", "", Form))
+    assert list(error) == ["Enter the date, or 100% a guess"]
+    assert error.params == {"parts": DATE_PARTS}
+
+
 def test_percent_sign_in_a_label_survives_message_interpolation():
     class Form(GovukForm):
         checked = GovukDateField(label="Date 100% checked")

@@ -341,7 +341,7 @@ def test_invalid_label_size_is_refused():
     with pytest.raises(TemplateSyntaxError):
         govuk.govuk_field(PersonForm()["full_name"], label_size="huge")
     with pytest.raises(TemplateSyntaxError):
-        govuk.govuk_field("full_name")  # type: ignore[arg-type]
+        govuk.govuk_field("full_name")
 
 
 def test_email_input_turns_spellcheck_off_and_passes_autocomplete_through():
