@@ -16,6 +16,8 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
+        # No autofocus: it would jump past the skip link and the page heading.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from harbour.accounts.models import Agency
+from harbour.core.models import BaseModel
 from harbour.demo.partnership import (
     AREA_CODES,
     AREAS,
@@ -232,7 +233,7 @@ _VOWELS = "aeiou"
 
 
 def misspell(name: str, rng: random.Random) -> str:
-    """One typing or hearing slip: a doubled or dropped letter, a swap, a vowel, ph/f, ck/k, y/ie."""
+    """One typing or hearing slip: a letter doubled or dropped, two swapped, a vowel, ph/f, ck/k."""
     if len(name) < 3:
         return name + name[-1].lower()
     lower = name.lower()
@@ -286,7 +287,12 @@ def mistyped_date(day: datetime.date, rng: random.Random) -> datetime.date:
         (day.year, day.day, day.month, 45),
         (day.year, day.month, int(f"{day.day:02d}"[::-1]), 20),
         (day.year, int(f"{day.month:02d}"[::-1]), day.day, 8),
-        (int(f"{day.year:04d}"[:2] + f"{day.year:04d}"[3] + f"{day.year:04d}"[2]), day.month, day.day, 7),
+        (
+            int(f"{day.year:04d}"[:2] + f"{day.year:04d}"[3] + f"{day.year:04d}"[2]),
+            day.month,
+            day.day,
+            7,
+        ),
         (day.year + 1, day.month, day.day, 10),
         (day.year - 1, day.month, day.day, 10),
     ]
@@ -458,17 +464,15 @@ class PeopleGenerator:
         self.used_nhs: set[str] = set()
         self.used_upn: set[str] = set()
         self.police_serial = 1000
-        self.la_serial = {code: 10000 for code in AREA_CODES}
-        self.streets = {
-            code: [self._street_name() for _ in range(120)] for code in AREA_CODES
-        }
+        self.la_serial = dict.fromkeys(AREA_CODES, 10000)
+        self.streets = {code: [self._street_name() for _ in range(120)] for code in AREA_CODES}
 
     # Small pieces ------------------------------------------------------------------------------
 
     def _street_name(self) -> str:
         return f"{self.fake.last_name()} {self.rng.choice(_STREET_ENDINGS)}"
 
-    def _stamp(self, obj: Person | Alias | Address | Identifier | Involvement, when: datetime.datetime) -> None:
+    def _stamp(self, obj: BaseModel, when: datetime.datetime) -> None:
         obj.created_at = when
         obj.updated_at = when
 
@@ -515,9 +519,11 @@ class PeopleGenerator:
                 return number
 
     def date_of_birth(self, age: int) -> datetime.date:
-        latest = self.today.replace(year=self.today.year - age) if not (
-            self.today.month == 2 and self.today.day == 29
-        ) else datetime.date(self.today.year - age, 2, 28)
+        latest = (
+            self.today.replace(year=self.today.year - age)
+            if not (self.today.month == 2 and self.today.day == 29)
+            else datetime.date(self.today.year - age, 2, 28)
+        )
         return latest - datetime.timedelta(days=self.rng.randrange(365))
 
     def first_name_for(self, sex: str) -> str:
@@ -542,17 +548,14 @@ class PeopleGenerator:
 
     def make(self, *, kind: int, area_index: int, referral_count: int) -> PersonRecord:
         area_code = AREA_CODES[area_index]
-        if kind:
-            record = self._child(area_code)
-        else:
-            record = self._adult(area_code)
+        record = self._child(area_code) if kind else self._adult(area_code)
         record.referral_count = referral_count
         record.person.refresh_search_keys()
         for alias in record.aliases:
             alias.refresh_search_keys()
         return record
 
-    def _child(self, area_code: str) -> PersonRecord:  # noqa: C901
+    def _child(self, area_code: str) -> PersonRecord:
         rng, p = self.rng, self.partnership
         relation = rng.random()
         household: _Household | None = None
@@ -562,7 +565,11 @@ class PeopleGenerator:
         elif relation < 0.10 and self.recent[area_code]:
             household = rng.choice(self.recent[area_code])
 
-        sex = namesake.sex if namesake else _pick(rng, ((Sex.FEMALE, 70), (Sex.MALE, 29), (Sex.NOT_KNOWN, 1)))
+        sex = (
+            namesake.sex
+            if namesake
+            else _pick(rng, ((Sex.FEMALE, 70), (Sex.MALE, 29), (Sex.NOT_KNOWN, 1)))
+        )
         age = _pick(rng, _CHILD_AGES)
         dob = self.date_of_birth(age)
         if namesake:
@@ -619,7 +626,9 @@ class PeopleGenerator:
 
         school: Agency | None = None
         if rng.random() < 0.9:
-            school = rng.choices(p.schools(area_code), weights=[4, 3, 2, 1][: len(p.schools(area_code))])[0]
+            school = rng.choices(
+                p.schools(area_code), weights=[4, 3, 2, 1][: len(p.schools(area_code))]
+            )[0]
         created_by = _pick(
             rng,
             (
@@ -642,7 +651,8 @@ class PeopleGenerator:
             ethnicity=ethnicity,
             first_language=first_language,
             disability=_pick(
-                rng, ((YesNoNotKnown.NO, 75), (YesNoNotKnown.YES, 12), (YesNoNotKnown.NOT_KNOWN, 13))
+                rng,
+                ((YesNoNotKnown.NO, 75), (YesNoNotKnown.YES, 12), (YesNoNotKnown.NOT_KNOWN, 13)),
             ),
             send_status=_pick(
                 rng,
@@ -675,7 +685,14 @@ class PeopleGenerator:
         if rng.random() < 0.25:
             moved_from = area_code if rng.random() < 0.8 else rng.choice(AREA_CODES)
             old_postcode, old_town = self.postcode(moved_from)
-            self._address(record, self.address_line(moved_from), old_town, old_postcode, moved_from, current=False)
+            self._address(
+                record,
+                self.address_line(moved_from),
+                old_town,
+                old_postcode,
+                moved_from,
+                current=False,
+            )
 
         # Identifiers, and the agencies holding a record because of them.
         health = p.health(area_code)
@@ -694,7 +711,10 @@ class PeopleGenerator:
             self.police_serial += rng.randint(1, 60)
             year = (self.today.year - rng.randrange(3)) % 100
             self._identifier(
-                record, IdentifierKind.POLICE_REFERENCE, f"MP/{year:02d}/{self.police_serial:06d}", p.police
+                record,
+                IdentifierKind.POLICE_REFERENCE,
+                f"MP/{year:02d}/{self.police_serial:06d}",
+                p.police,
             )
             self._holds(record, p.police, "Police record")
         if looked_after or rng.random() < 0.5:
@@ -717,14 +737,20 @@ class PeopleGenerator:
                 version_dob = date_of_birth
                 if date_of_birth is not None and rng.random() < 0.3:
                     version_dob = mistyped_date(date_of_birth, rng)
-                record.versions.append(AgencyVersion(agency, version_first, version_last, version_dob))
+                record.versions.append(
+                    AgencyVersion(agency, version_first, version_last, version_dob)
+                )
                 self._alias(record, AliasKind.AGENCY_SPELLING, version_first, version_last, agency)
                 self._holds(record, agency, "Record under another spelling")
         if rng.random() < 0.04:
-            street_name = rng.choice(("Tiny", "Smudge", "Kay", "Lil " + first_name[0], "Skye", "Red", "Jojo"))
+            street_name = rng.choice(
+                ("Tiny", "Smudge", "Kay", "Lil " + first_name[0], "Skye", "Red", "Jojo")
+            )
             self._alias(record, AliasKind.NICKNAME, street_name, "", p.csc(area_code))
         if looked_after and rng.random() < 0.08:
-            self._alias(record, AliasKind.PREVIOUS_NAME, first_name, self.fake.last_name(), p.csc(area_code))
+            self._alias(
+                record, AliasKind.PREVIOUS_NAME, first_name, self.fake.last_name(), p.csc(area_code)
+            )
 
         self._remember(
             _Household(last_name, line_1, town, postcode, area_code, dob, first_names, sex)
@@ -733,7 +759,11 @@ class PeopleGenerator:
 
     def _adult(self, area_code: str) -> PersonRecord:
         rng, p = self.rng, self.partnership
-        household = rng.choice(self.recent[area_code]) if self.recent[area_code] and rng.random() < 0.5 else None
+        household = (
+            rng.choice(self.recent[area_code])
+            if self.recent[area_code] and rng.random() < 0.5
+            else None
+        )
         sex = _pick(rng, ((Sex.FEMALE, 60), (Sex.MALE, 40)))
         if household and household.date_of_birth:
             age = (self.today - household.date_of_birth).days // 365 + rng.randint(18, 40)
@@ -741,7 +771,9 @@ class PeopleGenerator:
             age = rng.randint(18, 45)
         last_name = household.last_name if household and rng.random() < 0.75 else self.surname()
         first_name = self.first_name_for(sex)
-        precision = DateOfBirthPrecision.EXACT if rng.random() < 0.95 else DateOfBirthPrecision.APPROXIMATE
+        precision = (
+            DateOfBirthPrecision.EXACT if rng.random() < 0.95 else DateOfBirthPrecision.APPROXIMATE
+        )
         dob = self.date_of_birth(age)
         if precision == DateOfBirthPrecision.APPROXIMATE:
             dob = dob.replace(day=1)
@@ -756,8 +788,13 @@ class PeopleGenerator:
             date_of_birth_precision=precision,
             sex=sex,
             ethnicity=ethnicity,
-            first_language=rng.choice(languages) if languages and rng.random() < share else "English",
-            disability=_pick(rng, ((YesNoNotKnown.NO, 60), (YesNoNotKnown.YES, 10), (YesNoNotKnown.NOT_KNOWN, 30))),
+            first_language=rng.choice(languages)
+            if languages and rng.random() < share
+            else "English",
+            disability=_pick(
+                rng,
+                ((YesNoNotKnown.NO, 60), (YesNoNotKnown.YES, 10), (YesNoNotKnown.NOT_KNOWN, 30)),
+            ),
             send_status=SendStatus.NOT_KNOWN,
             home_area=p.areas[area_code],
             created_by_agency=p.police if rng.random() < 0.4 else p.csc(area_code),
@@ -774,14 +811,19 @@ class PeopleGenerator:
         if rng.random() < 0.7:
             record.nhs_number = self.nhs_number()
             if record.nhs_number:
-                self._identifier(record, IdentifierKind.NHS_NUMBER, record.nhs_number, p.health(area_code))
+                self._identifier(
+                    record, IdentifierKind.NHS_NUMBER, record.nhs_number, p.health(area_code)
+                )
                 if rng.random() < 0.4:
                     self._holds(record, p.health(area_code), "Health record")
         if person.created_by_agency == p.police or rng.random() < 0.2:
             self.police_serial += rng.randint(1, 60)
             year = (self.today.year - rng.randrange(3)) % 100
             self._identifier(
-                record, IdentifierKind.POLICE_REFERENCE, f"MP/{year:02d}/{self.police_serial:06d}", p.police
+                record,
+                IdentifierKind.POLICE_REFERENCE,
+                f"MP/{year:02d}/{self.police_serial:06d}",
+                p.police,
             )
             self._holds(record, p.police, "Police record")
         if household or person.created_by_agency == p.csc(area_code):
@@ -795,7 +837,14 @@ class PeopleGenerator:
     # Rows about a person --------------------------------------------------------------------------
 
     def _address(
-        self, record: PersonRecord, line_1: str, town: str, postcode: str, area_code: str, *, current: bool
+        self,
+        record: PersonRecord,
+        line_1: str,
+        town: str,
+        postcode: str,
+        area_code: str,
+        *,
+        current: bool,
     ) -> None:
         record.addresses.append(
             Address(
@@ -811,10 +860,18 @@ class PeopleGenerator:
 
     def _identifier(self, record: PersonRecord, kind: str, value: str, issued_by: Agency) -> None:
         record.identifiers.append(
-            Identifier(id=new_uuid(self.rng), person=record.person, kind=kind, value=value, issued_by=issued_by)
+            Identifier(
+                id=new_uuid(self.rng),
+                person=record.person,
+                kind=kind,
+                value=value,
+                issued_by=issued_by,
+            )
         )
 
-    def _alias(self, record: PersonRecord, kind: str, first_names: str, last_name: str, agency: Agency) -> None:
+    def _alias(
+        self, record: PersonRecord, kind: str, first_names: str, last_name: str, agency: Agency
+    ) -> None:
         record.aliases.append(
             Alias(
                 id=new_uuid(self.rng),
@@ -828,7 +885,8 @@ class PeopleGenerator:
 
     def _holds(self, record: PersonRecord, agency: Agency, description: str) -> None:
         if any(
-            i.agency_id == agency.pk and i.kind == InvolvementKind.HOLDS_RECORD for i in record.involvements
+            i.agency_id == agency.pk and i.kind == InvolvementKind.HOLDS_RECORD
+            for i in record.involvements
         ):
             return
         record.involvements.append(

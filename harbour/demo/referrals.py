@@ -19,7 +19,7 @@ from faker import Faker
 
 from harbour.accounts.models import Agency, Role, User
 from harbour.demo.partnership import Partnership, new_uuid
-from harbour.demo.people import AgencyVersion, PersonRecord, mistyped_date, misspell
+from harbour.demo.people import AgencyVersion, PersonRecord, misspell, mistyped_date
 from harbour.people.models import (
     ChronologyEntry,
     Involvement,
@@ -49,7 +49,11 @@ SOURCE = "referrals.referral"
 
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 
-_SOURCES = ((ReferralSource.STAFF, 76), (ReferralSource.PUBLIC, 18), (ReferralSource.PARTNER_API, 6))
+_SOURCES = (
+    (ReferralSource.STAFF, 76),
+    (ReferralSource.PUBLIC, 18),
+    (ReferralSource.PARTNER_API, 6),
+)
 
 _CONCERNS_BY_SEX: dict[str, tuple[tuple[str, float], ...]] = {
     Sex.FEMALE: (
@@ -77,7 +81,7 @@ _SECONDARY_CONCERNS = (
     (ConcernCategory.OTHER, 10),
 )
 
-_ROUTES_STANDARD = (
+_ROUTES_STANDARD: tuple[tuple[str, float], ...] = (
     (TriageRoute.EXPLOITATION_SCREENING, 32),
     (TriageRoute.EARLY_HELP, 22),
     (TriageRoute.NO_FURTHER_ACTION, 18),
@@ -85,7 +89,7 @@ _ROUTES_STANDARD = (
     (TriageRoute.POLICE_INTELLIGENCE, 9),
     (TriageRoute.PANEL_DISCUSSION, 7),
 )
-_ROUTES_URGENT = (
+_ROUTES_URGENT: tuple[tuple[str, float], ...] = (
     (TriageRoute.STRATEGY_DISCUSSION, 55),
     (TriageRoute.EXPLOITATION_SCREENING, 20),
     (TriageRoute.PANEL_DISCUSSION, 10),
@@ -203,7 +207,7 @@ _CONSENT = (
     "Not sought: seeking consent could place the young person at greater risk.",
     "Carer informed; young person did not agree but the referral is made in their interest.",
 )
-_PRONOUNS = {
+_PRONOUNS: dict[str, tuple[str, str, str]] = {
     Sex.FEMALE: ("she", "her", "her"),
     Sex.MALE: ("he", "him", "his"),
 }
@@ -360,7 +364,9 @@ class ReferralGenerator:
     def _staff_agency(self, record: PersonRecord) -> Agency:
         p, code = self.partnership, record.area_code
         if record.versions and self.rng.random() < 0.6:
-            return self.rng.choice(record.versions).agency  # the agency with its own spelling refers
+            return self.rng.choice(
+                record.versions
+            ).agency  # the agency with its own spelling refers
         school = record.school or self.rng.choice(p.schools(code))
         return _pick(
             self.rng,
@@ -432,11 +438,18 @@ class ReferralGenerator:
             subject.age_description = self._age_description(age)
         subject.sex = person.sex if rng.random() < 0.95 else Sex.NOT_KNOWN
         subject.postcode = record.postcode if rng.random() < 0.7 else ""
-        from_school = record.school is not None and agency is not None and agency.pk == record.school.pk
+        from_school = (
+            record.school is not None and agency is not None and agency.pk == record.school.pk
+        )
         if record.school and (from_school or rng.random() < 0.6):
             subject.school = record.school.name
         health = self.partnership.health(record.area_code)
-        if record.nhs_number and agency is not None and agency.pk == health.pk and rng.random() < 0.7:
+        if (
+            record.nhs_number
+            and agency is not None
+            and agency.pk == health.pk
+            and rng.random() < 0.7
+        ):
             number = record.nhs_number
             subject.identifier = (
                 f"{number[:3]} {number[3:6]} {number[6:]}" if rng.random() < 0.5 else number
@@ -447,7 +460,9 @@ class ReferralGenerator:
             subject.identifier = record.nhs_number
         return subject
 
-    def _narrative(self, categories: list[str], subject: _Subject, record: PersonRecord, source: str) -> str:
+    def _narrative(
+        self, categories: list[str], subject: _Subject, record: PersonRecord, source: str
+    ) -> str:
         rng = self.rng
         they, them, their = _PRONOUNS.get(record.person.sex, ("they", "them", "their"))
         spec = self.partnership.area_spec(record.area_code)
@@ -489,7 +504,9 @@ class ReferralGenerator:
             self._referral(record, moment, rows)
         return min(referral.received_at for referral in rows.referrals[-len(times) :])
 
-    def _referral(self, record: PersonRecord, moment: datetime.datetime, rows: ReferralRows) -> None:
+    def _referral(
+        self, record: PersonRecord, moment: datetime.datetime, rows: ReferralRows
+    ) -> None:
         rng, p = self.rng, self.partnership
         code = record.area_code
         area, receiving = p.areas[code], p.csc(code)
@@ -535,7 +552,11 @@ class ReferralGenerator:
 
         received = self._at_time_of_day(moment, source)
         subject = self._subject(record, received, source, referrer_agency)
-        urgency = Urgency.URGENT if rng.random() < (0.08 if source == ReferralSource.PUBLIC else 0.12) else Urgency.STANDARD
+        urgency = (
+            Urgency.URGENT
+            if rng.random() < (0.08 if source == ReferralSource.PUBLIC else 0.12)
+            else Urgency.STANDARD
+        )
         categories = self._categories(record.person.sex)
         due = self.policy.decision_due_at(received_at=received, urgency=urgency, area_code=code)
         decided_at = received + self._decision_delay(urgency)
@@ -564,10 +585,15 @@ class ReferralGenerator:
             vehicles=rng.choice(_VEHICLES) if rng.random() < 0.2 else "",
             urgency=urgency,
             family_aware=_pick(
-                rng, ((YesNoNotKnown.YES, 40), (YesNoNotKnown.NO, 35), (YesNoNotKnown.NOT_KNOWN, 25))
+                rng,
+                ((YesNoNotKnown.YES, 40), (YesNoNotKnown.NO, 35), (YesNoNotKnown.NOT_KNOWN, 25)),
             ),
             lawful_basis=(
-                (LawfulBasis.VITAL_INTERESTS if urgency == Urgency.URGENT and rng.random() < 0.3 else LawfulBasis.PUBLIC_TASK)
+                (
+                    LawfulBasis.VITAL_INTERESTS
+                    if urgency == Urgency.URGENT and rng.random() < 0.3
+                    else LawfulBasis.PUBLIC_TASK
+                )
                 if staffed
                 else ""
             ),
@@ -640,7 +666,11 @@ class ReferralGenerator:
         )
 
     def _decision(
-        self, referral: Referral, receiving: Agency, decided_at: datetime.datetime, subject: _Subject
+        self,
+        referral: Referral,
+        receiving: Agency,
+        decided_at: datetime.datetime,
+        subject: _Subject,
     ) -> TriageDecision:
         rng = self.rng
         table = _ROUTES_URGENT if referral.urgency == Urgency.URGENT else _ROUTES_STANDARD
@@ -676,9 +706,19 @@ class ReferralGenerator:
         pairs: list[tuple[Agency, str, str]] = []
         if referral.referrer_agency is not None:
             pairs.append(
-                (referral.referrer_agency, InvolvementKind.REFERRED_BY, f"Made referral {referral.reference}")
+                (
+                    referral.referrer_agency,
+                    InvolvementKind.REFERRED_BY,
+                    f"Made referral {referral.reference}",
+                )
             )
-        pairs.append((receiving, InvolvementKind.RECEIVED_REFERRAL, f"Received referral {referral.reference}"))
+        pairs.append(
+            (
+                receiving,
+                InvolvementKind.RECEIVED_REFERRAL,
+                f"Received referral {referral.reference}",
+            )
+        )
         for agency, kind, description in pairs:
             rows.involvements.append(
                 Involvement(
@@ -695,19 +735,42 @@ class ReferralGenerator:
                 )
             )
         labels = ", ".join(
-            ConcernCategory(category).label.lower() if category != ConcernCategory.OTHER else "other concern"
-            for category in (concern.category for concern in rows.concerns[-3:] if concern.referral_id == referral.pk)
+            ConcernCategory(category).label.lower()
+            if category != ConcernCategory.OTHER
+            else "other concern"
+            for category in (
+                concern.category
+                for concern in rows.concerns[-3:]
+                if concern.referral_id == referral.pk
+            )
         )
         entries: list[tuple[datetime.datetime, str, str, Agency]] = []
         if referral.referrer_agency is not None:
             entries.append(
-                (received, "referral.made", f"Referral {referral.reference} made to {receiving.name}", referral.referrer_agency)
+                (
+                    received,
+                    "referral.made",
+                    f"Referral {referral.reference} made to {receiving.name}",
+                    referral.referrer_agency,
+                )
             )
-        entries.append((received, "referral.received", f"Referral {referral.reference} received: {labels}", receiving))
+        entries.append(
+            (
+                received,
+                "referral.received",
+                f"Referral {referral.reference} received: {labels}",
+                receiving,
+            )
+        )
         if decision is not None:
             route = TriageRoute(decision.route).label
             entries.append(
-                (decision.decided_at, "referral.triaged", f"Front door decision on {referral.reference}: {route}", receiving)
+                (
+                    decision.decided_at,
+                    "referral.triaged",
+                    f"Front door decision on {referral.reference}: {route}",
+                    receiving,
+                )
             )
         for occurred, event_type, summary, agency in entries:
             rows.chronology.append(

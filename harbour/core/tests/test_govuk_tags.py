@@ -974,6 +974,11 @@ def test_form_page_puts_the_error_summary_above_the_form():
     assert 'class="govuk-grid-column-two-thirds"' in html
 
 
+def test_base_page_leaves_the_error_prefix_to_the_page():
+    html = _page(form=_invalid(full_name=""))
+    assert "<title> – Harbour</title>" in html
+
+
 def test_form_page_without_errors():
     html = Template(_CHILD).render(
         Context({"form": PersonForm(), "csp_nonce": "n", "user": AnonymousUser()})
