@@ -115,7 +115,7 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
     page.get_by_role("link", name="Notifications").first.click()
     assert page.get_by_role(
         "cell", name=f"Outcome of your referral {referral.reference}"
-    ).is_visible()
+    ).first.is_visible()
     assert_accessible(page)
 
     assert AuditEvent.objects.filter(action="referral.triaged").count() == 1
