@@ -56,9 +56,12 @@ TAG_COLOURS: frozenset[str] = frozenset(
 LONDON = ZoneInfo("Europe/London")
 
 _COMPONENTS = "harbour/components"
-#: Attributes a component writes itself, never passed through from the widget.
+#: Attributes never passed through from the widget: those a component writes itself, and
+#: ``autofocus`` (Django's sign-in form sets it), which moves screen reader users past the
+#: page's heading and skip link.
 _OWN_ATTRS: frozenset[str] = frozenset(
-    {"id", "name", "class", "type", "value", "required", "aria-describedby", "checked", "selected"}
+    {"id", "name", "class", "type", "value", "checked", "selected", "aria-describedby"}
+    | {"required", "autofocus"}
 )
 
 

@@ -353,6 +353,13 @@ def test_email_input_turns_spellcheck_off_and_passes_autocomplete_through():
     )
 
 
+def test_autofocus_is_dropped():
+    class Form(GovukForm):
+        username = forms.CharField(widget=forms.TextInput(attrs={"autofocus": True}))
+
+    assert "autofocus" not in _field(Form(), "username")
+
+
 def test_number_input_is_a_numeric_text_input():
     html = _field(PersonForm(data={"age": "12"}), "age")
     assertInHTML(

@@ -1,0 +1,1 @@
+"""Benchmarks: one command seeds a large partnership on PostgreSQL and prints the figures."""
