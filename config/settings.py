@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "harbour.referrals",
     "harbour.matching",
     "harbour.notifications",
+    "harbour.demo",
 ]
 
 MIDDLEWARE = [
