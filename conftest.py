@@ -1,8 +1,9 @@
 """Suite-wide pytest set-up: database-specific tests, the browser, and CI's no-skip rule.
 
-- ``@pytest.mark.postgres_only`` tests skip on SQLite (CI runs the suite on both).
+- ``@pytest.mark.postgres_only`` tests skip on SQLite, ``@pytest.mark.sqlite_only`` on PostgreSQL
+  (CI runs the suite on both, so each runs once).
 - ``@pytest.mark.browser`` tests drive Debian's Chromium (``/usr/bin/chromium``) through Playwright.
-- With ``HARBOUR_CI=1`` any skip is a failure, except a ``postgres_only`` test on SQLite:
+- With ``HARBOUR_CI=1`` any skip is a failure, except those database-specific skips:
   CI must never go green because something quietly did not run.
 """
 
@@ -37,6 +38,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if item.get_closest_marker("postgres_only") and _is_sqlite():
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (CI runs it there)"))
+        if item.get_closest_marker("sqlite_only") and not _is_sqlite():
+            item.add_marker(pytest.mark.skip(reason="checks SQLite behaviour (CI runs it there)"))
         if item.get_closest_marker("browser"):
             os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
             if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
@@ -49,7 +52,9 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
     report = outcome.get_result()
     if not os.environ.get("HARBOUR_CI") or not report.skipped:
         return
-    allowed = item.get_closest_marker("postgres_only") is not None and _is_sqlite()
+    allowed = (item.get_closest_marker("postgres_only") is not None and _is_sqlite()) or (
+        item.get_closest_marker("sqlite_only") is not None and not _is_sqlite()
+    )
     if not allowed:
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where it must run: {report.longrepr}"

@@ -24,6 +24,8 @@ def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
         items.append(("Front door queue", reverse("referrals:queue")))
     if policy.may_review_audit(user):
         items.append(("Information governance", reverse("audit:governance")))
+    if policy.may_administer(user):
+        items.append(("Administration", reverse("accounts:manage")))
     items.append(("Notifications", reverse("notifications:inbox")))
     return items
 

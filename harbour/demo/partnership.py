@@ -18,7 +18,6 @@ from functools import cache
 from typing import TypedDict
 
 from django.contrib.auth.hashers import make_password
-from faker import Faker
 
 from harbour.accounts.models import Agency, AgencyType, Area, Membership, Role, Team, User
 
@@ -581,6 +580,7 @@ class Partnership:
     users: dict[str, User]
     #: Users by agency id and role.
     staff: dict[tuple[uuid.UUID, str], list[User]] = field(default_factory=dict)
+    _schools: dict[str, list[Agency]] = field(default_factory=dict, repr=False)
 
     def area_spec(self, code: str) -> AreaSpec:
         return AREAS_BY_CODE[code]
@@ -592,7 +592,12 @@ class Partnership:
         return self.agencies[f"licensing-{code}"]
 
     def schools(self, code: str) -> list[Agency]:
-        return [self.agencies[school_key(name)] for name in AREAS_BY_CODE[code].schools]
+        if not self._schools:
+            self._schools = {
+                area.code: [self.agencies[school_key(name)] for name in area.schools]
+                for area in AREAS
+            }
+        return self._schools[code]
 
     def health(self, code: str) -> Agency:
         return self.agencies[AREAS_BY_CODE[code].health_trust]
@@ -615,6 +620,8 @@ def _phone(rng: random.Random) -> str:
 
 def build_partnership(*, seed: int, now: datetime.datetime) -> Partnership:
     """Create the areas, agencies, teams, users and memberships. Same seed, same rows."""
+    from faker import Faker  # only seeding needs it: ``demo_logins`` works without Faker
+
     rng = random.Random(f"harbour-demo:{seed}:partnership")
     fake = Faker("en_GB")
     fake.seed_instance(f"harbour-demo:{seed}:staff")

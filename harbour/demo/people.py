@@ -223,7 +223,8 @@ _LANGUAGES: dict[str, tuple[float, tuple[str, ...]]] = {
 }
 
 
-def _pick[T](rng: random.Random, table: tuple[tuple[T, float], ...]) -> T:
+def pick[T](rng: random.Random, table: tuple[tuple[T, float], ...]) -> T:
+    """One value from a table of (value, weight)."""
     return rng.choices([value for value, _ in table], weights=[w for _, w in table])[0]
 
 
@@ -253,7 +254,14 @@ def misspell(name: str, rng: random.Random) -> str:
     if vowel_positions:
         i = rng.choice(vowel_positions)
         options.append(name[:i] + rng.choice([v for v in _VOWELS if v != lower[i]]) + name[i + 1 :])
-    consonants = [i for i in range(1, len(name)) if lower[i].isalpha() and lower[i] not in _VOWELS]
+    consonants = [
+        i
+        for i in range(1, len(name))
+        if lower[i].isalpha()
+        and lower[i] not in _VOWELS
+        and lower[i - 1] != lower[i]
+        and lower[i + 1 : i + 2] != lower[i]
+    ]
     if consonants:
         i = rng.choice(consonants)
         options.append(name[: i + 1] + lower[i] + name[i + 1 :])  # a doubled consonant
@@ -304,8 +312,8 @@ def mistyped_date(day: datetime.date, rng: random.Random) -> datetime.date:
             continue
         if candidate != day:
             valid.append((candidate, weight))
-    if not valid:
-        return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else day
+    if not valid:  # only 29 February has no such slip: it is typed as the 28th
+        return day - datetime.timedelta(days=1)
     return rng.choices([d for d, _ in valid], weights=[w for _, w in valid])[0]
 
 
@@ -320,7 +328,7 @@ def agency_version(first_name: str, last_name: str, rng: random.Random) -> tuple
         options.append(("mc_mac", 20))
     if "-" in last_name:
         options.append(("hyphen", 25))
-    kind = _pick(rng, tuple(options))
+    kind = pick(rng, tuple(options))
     if kind == "nickname":
         return nickname_of(first_name, rng) or first_name, last_name
     if kind == "spelling":
@@ -539,7 +547,7 @@ class PeopleGenerator:
         return self.fake.last_name()
 
     def known_before(self, latest: datetime.datetime) -> datetime.datetime:
-        """When an agency first recorded someone: some time in the three years before ``latest``."""
+        """When an agency first recorded someone: between three years ago and ``latest``."""
         earliest = self.now - datetime.timedelta(days=3 * 365)
         span = max((latest - earliest).total_seconds(), 3600.0)
         return earliest + datetime.timedelta(seconds=self.rng.uniform(0, span))
@@ -568,15 +576,15 @@ class PeopleGenerator:
         sex = (
             namesake.sex
             if namesake
-            else _pick(rng, ((Sex.FEMALE, 70), (Sex.MALE, 29), (Sex.NOT_KNOWN, 1)))
+            else pick(rng, ((Sex.FEMALE, 70), (Sex.MALE, 29), (Sex.NOT_KNOWN, 1)))
         )
-        age = _pick(rng, _CHILD_AGES)
+        age = pick(rng, _CHILD_AGES)
         dob = self.date_of_birth(age)
         if namesake:
             first_name = namesake.first_names.split()[0]
             last_name = namesake.last_name
             while namesake.date_of_birth and abs((dob - namesake.date_of_birth).days) < 60:
-                dob = self.date_of_birth(_pick(rng, _CHILD_AGES))
+                dob = self.date_of_birth(pick(rng, _CHILD_AGES))
         else:
             first_name = self.first_name_for(sex)
             last_name = household.last_name if household else self.surname()
@@ -585,14 +593,14 @@ class PeopleGenerator:
                     dob = household.date_of_birth  # a twin
                 else:
                     while abs((dob - household.date_of_birth).days) < 300:
-                        dob = self.date_of_birth(_pick(rng, _CHILD_AGES))
+                        dob = self.date_of_birth(pick(rng, _CHILD_AGES))
                 while first_name == household.first_names.split()[0]:
                     first_name = self.first_name_for(sex)
         first_names = first_name
         if rng.random() < 0.3:
             first_names = f"{first_name} {self.first_name_for(sex)}"
 
-        precision = _pick(
+        precision = pick(
             rng,
             (
                 (DateOfBirthPrecision.EXACT, 92),
@@ -606,7 +614,7 @@ class PeopleGenerator:
         elif precision == DateOfBirthPrecision.UNKNOWN:
             date_of_birth = None
 
-        ethnicity = _pick(rng, _ETHNICITIES)
+        ethnicity = pick(rng, _ETHNICITIES)
         share, languages = _LANGUAGES.get(ethnicity, (0.0, ()))
         first_language = rng.choice(languages) if languages and rng.random() < share else "English"
         looked_after = rng.random() < LOOKED_AFTER_SHARE
@@ -629,7 +637,7 @@ class PeopleGenerator:
             school = rng.choices(
                 p.schools(area_code), weights=[4, 3, 2, 1][: len(p.schools(area_code))]
             )[0]
-        created_by = _pick(
+        created_by = pick(
             rng,
             (
                 (p.csc(area_code), 60),
@@ -650,11 +658,11 @@ class PeopleGenerator:
             gender=gender,
             ethnicity=ethnicity,
             first_language=first_language,
-            disability=_pick(
+            disability=pick(
                 rng,
                 ((YesNoNotKnown.NO, 75), (YesNoNotKnown.YES, 12), (YesNoNotKnown.NOT_KNOWN, 13)),
             ),
-            send_status=_pick(
+            send_status=pick(
                 rng,
                 (
                     (SendStatus.NONE, 60),
@@ -764,7 +772,7 @@ class PeopleGenerator:
             if self.recent[area_code] and rng.random() < 0.5
             else None
         )
-        sex = _pick(rng, ((Sex.FEMALE, 60), (Sex.MALE, 40)))
+        sex = pick(rng, ((Sex.FEMALE, 60), (Sex.MALE, 40)))
         if household and household.date_of_birth:
             age = (self.today - household.date_of_birth).days // 365 + rng.randint(18, 40)
         else:
@@ -777,7 +785,7 @@ class PeopleGenerator:
         dob = self.date_of_birth(age)
         if precision == DateOfBirthPrecision.APPROXIMATE:
             dob = dob.replace(day=1)
-        ethnicity = _pick(rng, _ETHNICITIES)
+        ethnicity = pick(rng, _ETHNICITIES)
         share, languages = _LANGUAGES.get(ethnicity, (0.0, ()))
         person = Person(
             id=new_uuid(rng),
@@ -791,7 +799,7 @@ class PeopleGenerator:
             first_language=rng.choice(languages)
             if languages and rng.random() < share
             else "English",
-            disability=_pick(
+            disability=pick(
                 rng,
                 ((YesNoNotKnown.NO, 60), (YesNoNotKnown.YES, 10), (YesNoNotKnown.NOT_KNOWN, 30)),
             ),

@@ -19,7 +19,7 @@ from faker import Faker
 
 from harbour.accounts.models import Agency, Role, User
 from harbour.demo.partnership import Partnership, new_uuid
-from harbour.demo.people import AgencyVersion, PersonRecord, misspell, mistyped_date
+from harbour.demo.people import AgencyVersion, PersonRecord, misspell, mistyped_date, pick
 from harbour.people.models import (
     ChronologyEntry,
     Involvement,
@@ -44,6 +44,14 @@ from harbour.referrals.policy import TriagePolicy
 HISTORY_DAYS = 730
 #: Referrals per day grow by this share over the two years (more awareness, more referrals).
 GROWTH = 0.3
+#: The front door is behind: of the standard referrals received in the last ``BACKLOG_DAYS``,
+#: up to ``BACKLOG_SHARE`` (the newest) still wait, besides those not yet decided in the usual
+#: time. So the queue shows the newest referrals and some overdue ones, about 1% of all; every
+#: referral older than that is decided (``_decision_delay`` leaves a tail of a few weeks).
+BACKLOG_DAYS = 10
+BACKLOG_SHARE = 0.8
+#: At small scales the backlog reaches further back, so that about this many referrals fall in it.
+BACKLOG_MIN_REFERRALS = 15
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SOURCE = "referrals.referral"
 
@@ -59,26 +67,27 @@ _CONCERNS_BY_SEX: dict[str, tuple[tuple[str, float], ...]] = {
     Sex.FEMALE: (
         (ConcernCategory.SEXUAL_EXPLOITATION, 50),
         (ConcernCategory.CRIMINAL_EXPLOITATION, 11),
-        (ConcernCategory.MISSING, 15),
+        (ConcernCategory.MISSING, 14),
         (ConcernCategory.ONLINE, 15),
         (ConcernCategory.TRAFFICKING, 3),
-        (ConcernCategory.OTHER, 6),
+        (ConcernCategory.OTHER, 7),
     ),
     Sex.MALE: (
         (ConcernCategory.SEXUAL_EXPLOITATION, 14),
         (ConcernCategory.CRIMINAL_EXPLOITATION, 50),
-        (ConcernCategory.MISSING, 16),
+        (ConcernCategory.MISSING, 15),
         (ConcernCategory.ONLINE, 12),
         (ConcernCategory.TRAFFICKING, 4),
-        (ConcernCategory.OTHER, 4),
+        (ConcernCategory.OTHER, 5),
     ),
 }
+#: A second (and now and then a third) concern: going missing goes with every other.
 _SECONDARY_CONCERNS = (
-    (ConcernCategory.MISSING, 40),
+    (ConcernCategory.MISSING, 30),
+    (ConcernCategory.CRIMINAL_EXPLOITATION, 20),
     (ConcernCategory.ONLINE, 20),
     (ConcernCategory.SEXUAL_EXPLOITATION, 15),
-    (ConcernCategory.CRIMINAL_EXPLOITATION, 15),
-    (ConcernCategory.OTHER, 10),
+    (ConcernCategory.OTHER, 15),
 )
 
 _ROUTES_STANDARD: tuple[tuple[str, float], ...] = (
@@ -213,10 +222,6 @@ _PRONOUNS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _pick[T](rng: random.Random, table: tuple[tuple[T, float], ...]) -> T:
-    return rng.choices([value for value, _ in table], weights=[w for _, w in table])[0]
-
-
 def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
@@ -229,8 +234,8 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
 
 
 class ReferenceMaker:
-    """``HBR-`` and 8 characters, unique by construction: an odd multiplier and an offset give a
-    permutation of the 2^40 values 8 base-32 characters can hold, drawn from the seed."""
+    """``HBR-XXXX-XXXX`` references, unique by construction: an odd multiplier and an offset
+    (drawn from the seed) permute the 2^40 values 8 base-32 characters can hold."""
 
     def __init__(self, rng: random.Random) -> None:
         self.multiplier = rng.getrandbits(40) | 1
@@ -244,7 +249,8 @@ class ReferenceMaker:
         for _ in range(8):
             chars.append(_REFERENCE_ALPHABET[value & 31])
             value >>= 5
-        return "HBR-" + "".join(reversed(chars))
+        text = "".join(reversed(chars))
+        return f"HBR-{text[:4]}-{text[4:]}"  # as ``referrals.services.new_reference`` writes them
 
 
 @dataclass
@@ -285,6 +291,7 @@ class ReferralGenerator:
         seed: int,
         now: datetime.datetime,
         policy: TriagePolicy,
+        total_referrals: int,
     ) -> None:
         self.partnership = partnership
         self.now = now
@@ -296,6 +303,9 @@ class ReferralGenerator:
         self.start = now - datetime.timedelta(days=HISTORY_DAYS)
         self.span = (now - self.start).total_seconds()
         self.latest = now - datetime.timedelta(minutes=5)
+        self.backlog_days = max(
+            BACKLOG_DAYS, HISTORY_DAYS * BACKLOG_MIN_REFERRALS / max(total_referrals, 1)
+        )
 
     # When ----------------------------------------------------------------------------------------
 
@@ -341,8 +351,9 @@ class ReferralGenerator:
         if source == ReferralSource.PUBLIC:
             minutes = self.rng.randint(7 * 60, 24 * 60 - 1)
         else:
-            if day.weekday() >= 5 and self.rng.random() < 0.75:
-                day += datetime.timedelta(days=7 - day.weekday())
+            monday = day + datetime.timedelta(days=7 - day.weekday())
+            if day.weekday() >= 5 and self.rng.random() < 0.75 and monday < self.now.date():
+                day = monday  # fewer referrals from professionals at weekends
             minutes = int(self.rng.triangular(8 * 60, 18 * 60, 12 * 60))
         local = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60), LONDON)
         received = local.astimezone(datetime.UTC)
@@ -364,11 +375,10 @@ class ReferralGenerator:
     def _staff_agency(self, record: PersonRecord) -> Agency:
         p, code = self.partnership, record.area_code
         if record.versions and self.rng.random() < 0.6:
-            return self.rng.choice(
-                record.versions
-            ).agency  # the agency with its own spelling refers
+            version = self.rng.choice(record.versions)
+            return version.agency  # an agency with its own spelling of the child refers
         school = record.school or self.rng.choice(p.schools(code))
-        return _pick(
+        return pick(
             self.rng,
             (
                 (school, 34),
@@ -489,7 +499,7 @@ class ReferralGenerator:
         )
         if they == "they":  # agree the verb with "they"
             text = text.replace("they goes", "they go").replace("they has", "they have")
-            text = text.replace("they was", "they were").replace("they had", "they had")
+            text = text.replace("they was", "they were")
             text = text.replace("They gets", "They get").replace("they is", "they are")
         return text
 
@@ -510,7 +520,7 @@ class ReferralGenerator:
         rng, p = self.rng, self.partnership
         code = record.area_code
         area, receiving = p.areas[code], p.csc(code)
-        source = _pick(rng, _SOURCES)
+        source = pick(rng, _SOURCES)
         referrer: User | None = None
         referrer_agency: Agency | None = None
         relationship, anonymous = "", False
@@ -531,7 +541,7 @@ class ReferralGenerator:
             referrer_name = self.fake.name()
             referrer_role = "Police officer" if referrer_agency == p.police else "Nurse"
         else:
-            relationship = _pick(
+            relationship = pick(
                 rng,
                 (
                     (PublicReporterRelationship.FAMILY, 35),
@@ -561,7 +571,12 @@ class ReferralGenerator:
         due = self.policy.decision_due_at(received_at=received, urgency=urgency, area_code=code)
         decided_at = received + self._decision_delay(urgency)
         decided = decided_at <= self.now
-        linked = decided or rng.random() < 0.5  # the front door links a child while triaging
+        backlog_draw, link_draw = rng.random(), rng.random()  # drawn always: same stream any day
+        age_days = (self.now - received).total_seconds() / 86400
+        if urgency == Urgency.STANDARD and age_days < self.backlog_days:
+            still_waiting = BACKLOG_SHARE * (1 - age_days / self.backlog_days)
+            decided = decided and backlog_draw >= still_waiting
+        linked = decided or link_draw < 0.5  # the front door links a child while triaging
         staffed = source != ReferralSource.PUBLIC
         referral = Referral(
             id=new_uuid(rng),
@@ -584,7 +599,7 @@ class ReferralGenerator:
             places=self._places(record) if rng.random() < 0.5 else "",
             vehicles=rng.choice(_VEHICLES) if rng.random() < 0.2 else "",
             urgency=urgency,
-            family_aware=_pick(
+            family_aware=pick(
                 rng,
                 ((YesNoNotKnown.YES, 40), (YesNoNotKnown.NO, 35), (YesNoNotKnown.NOT_KNOWN, 25)),
             ),
@@ -629,15 +644,15 @@ class ReferralGenerator:
             decision = self._decision(referral, receiving, decided_at, subject)
             rows.decisions.append(decision)
         if linked:
-            self._trail(record, referral, decision, rows)
+            self._trail(record, referral, decision, categories, rows)
 
     def _categories(self, sex: str) -> list[str]:
         rng = self.rng
         table = _CONCERNS_BY_SEX.get(sex) or _CONCERNS_BY_SEX[rng.choice((Sex.FEMALE, Sex.MALE))]
-        categories = [_pick(rng, table)]
+        categories = [pick(rng, table)]
         for chance in (0.4, 0.08):
             if rng.random() < chance:
-                extra = _pick(rng, _SECONDARY_CONCERNS)
+                extra = pick(rng, _SECONDARY_CONCERNS)
                 if extra not in categories:
                     categories.append(extra)
         return categories
@@ -676,7 +691,7 @@ class ReferralGenerator:
         table = _ROUTES_URGENT if referral.urgency == Urgency.URGENT else _ROUTES_STANDARD
         if referral.source == ReferralSource.PUBLIC and not subject.last_name:
             table = (*table, (TriageRoute.POLICE_INTELLIGENCE, 20))
-        route = _pick(rng, table)
+        route = pick(rng, table)
         deciders = self.partnership.with_role(receiving, Role.FRONT_DOOR)
         return TriageDecision(
             id=new_uuid(rng),
@@ -696,6 +711,7 @@ class ReferralGenerator:
         record: PersonRecord,
         referral: Referral,
         decision: TriageDecision | None,
+        categories: list[str],
         rows: ReferralRows,
     ) -> None:
         """The involvements and chronology entries a linked referral leaves on the child."""
@@ -716,7 +732,7 @@ class ReferralGenerator:
             (
                 receiving,
                 InvolvementKind.RECEIVED_REFERRAL,
-                f"Received referral {referral.reference}",
+                f"Referral {referral.reference} to the front door",
             )
         )
         for agency, kind, description in pairs:
@@ -734,23 +750,15 @@ class ReferralGenerator:
                     updated_at=received,
                 )
             )
-        labels = ", ".join(
-            ConcernCategory(category).label.lower()
-            if category != ConcernCategory.OTHER
-            else "other concern"
-            for category in (
-                concern.category
-                for concern in rows.concerns[-3:]
-                if concern.referral_id == referral.pk
-            )
-        )
+        # As the referral services write them: concerns in category order, agencies by name.
+        labels = ", ".join(ConcernCategory(c).label.lower() for c in sorted(categories))
         entries: list[tuple[datetime.datetime, str, str, Agency]] = []
         if referral.referrer_agency is not None:
             entries.append(
                 (
                     received,
                     "referral.made",
-                    f"Referral {referral.reference} made to {receiving.name}",
+                    f"Referral {referral.reference} made by {referral.referrer_agency.name}",
                     referral.referrer_agency,
                 )
             )

@@ -19,6 +19,8 @@ from harbour.matching import keys
 
 #: At most this many persons are scored per search.
 MAX_BLOCK = 400
+#: How identifiers are named in reasons ("NHS number matches", not "Nhs number matches").
+_IDENTIFIER_LABELS = {"nhs_number": "NHS number", "upn": "Unique pupil number"}
 
 
 @dataclass(frozen=True)
@@ -160,11 +162,11 @@ def _score(details: ChildDetails, person: Any) -> Candidate:
             evidence.add(0.5, "Postcode is in the same district as an address held")
     held_ids = {(identifier.kind, identifier.value) for identifier in person.identifiers.all()}
     for kind, value in details.identifiers:
-        label = kind.replace("_", " ")
+        label = _IDENTIFIER_LABELS.get(kind) or kind.replace("_", " ").capitalize()
         if (kind, value) in held_ids:
-            evidence.add(8.0, f"{label.capitalize()} matches")
+            evidence.add(8.0, f"{label} matches")
         elif any(held_kind == kind for held_kind, _ in held_ids):
-            evidence.add(-6.0, f"{label.capitalize()} is different")
+            evidence.add(-6.0, f"{label} is different")
     recorded = {"female", "male"}
     if details.sex in recorded and person.sex in recorded and details.sex != person.sex:
         evidence.add(-1.0, "Recorded sex is different")

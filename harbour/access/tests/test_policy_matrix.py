@@ -384,7 +384,10 @@ def test_referral_detail(world: World, user_key: str, referral_key: str) -> None
 def test_unknown_ids_are_404_and_audited(world: World, user_key: str) -> None:
     user = world.users[user_key]
     client = _signed_in(user)
-    for name, action in (("people:detail", "person.view_refused"), ("referrals:detail", "referral.view_refused")):
+    for name, action in (
+        ("people:detail", "person.view_refused"),
+        ("referrals:detail", "referral.view_refused"),
+    ):
         unknown = uuid.uuid4()
         response = client.get(reverse(name, args=[unknown]))
         assert response.status_code == 404
@@ -415,7 +418,9 @@ def test_triage_actions_only_for_own_front_door(world: World, user_key: str) -> 
 
 
 @pytest.mark.parametrize(("user_key", "person_key"), PAIRS_PERSON)
-def test_person_predicate_agrees_with_queryset(world: World, user_key: str, person_key: str) -> None:
+def test_person_predicate_agrees_with_queryset(
+    world: World, user_key: str, person_key: str
+) -> None:
     user, person = world.users[user_key], world.persons[person_key]
     in_queryset = policy.person_visible_to(user).filter(pk=person.pk).exists()
     expected = person_key in PERSONS_SEEN.get(user_key, set())

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
@@ -15,9 +16,13 @@ from harbour.accounts.models import Agency, AgencyType, Area, Membership, Role, 
 PASSWORD = "correct-horse-battery-staple"
 
 
-@cache
 def _hashed(raw: str) -> str:
-    """Hash each test password once per run: the real hasher is slow on purpose (~0.4 s)."""
+    """Hash each test password once per run and hasher: the real one is slow on purpose."""
+    return _hash_once(raw, tuple(settings.PASSWORD_HASHERS))
+
+
+@cache
+def _hash_once(raw: str, hashers: tuple[str, ...]) -> str:
     return make_password(raw)
 
 

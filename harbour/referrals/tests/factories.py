@@ -18,6 +18,7 @@ from harbour.accounts.models import Agency, AgencyType, Area, Role, User
 from harbour.accounts.tests.factories import AgencyFactory, AreaFactory, user_with_role
 from harbour.people.models import Person
 from harbour.referrals import services
+from harbour.referrals.forms import NEW_CHILD
 from harbour.referrals.models import Referral
 from harbour.referrals.services import (
     ChildAsDescribed,
@@ -127,6 +128,54 @@ def make_public_referral(
     )
 
 
+def staff_form_data(north: FrontDoorSetup, **overrides: Any) -> dict[str, Any]:
+    """What a referrer at ``north.school`` posts to the referral form (valid; ``None`` omits)."""
+    data: dict[str, Any] = {
+        "agency": str(north.school.pk),
+        "area": str(north.area.pk),
+        "child_first_names": "Amelia",
+        "child_last_name": "Ashdown",
+        "child_date_of_birth_day": "27",
+        "child_date_of_birth_month": "3",
+        "child_date_of_birth_year": "2011",
+        "child_sex": "female",
+        "child_postcode": "",
+        "child_identifier": "",
+        "person_choice": NEW_CHILD,
+        "categories": ["criminal_exploitation"],
+        "narrative": NARRATIVE,
+        "urgency": "standard",
+        "family_aware": "no",
+        "lawful_basis": "public_task",
+        "safeguarding_condition": "on",
+        "referrer_phone": "01632 960001",
+        "referrer_email": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def public_form_data(north: FrontDoorSetup, **overrides: Any) -> dict[str, Any]:
+    """What someone posts to the public concern form (valid, anonymous; ``None`` omits)."""
+    data: dict[str, Any] = {
+        "relationship": "friend",
+        "area": str(north.area.pk),
+        "child_first_names": "Quinn",
+        "child_last_name": "",
+        "child_age_description": "about 14",
+        "child_postcode": "",
+        "categories": ["online"],
+        "narrative": "Someone older keeps messaging her and asking for photos.",
+        "urgency": "standard",
+        "stay_anonymous": "yes",
+        "reporter_name": "",
+        "reporter_phone": "",
+        "reporter_email": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
 @dataclasses.dataclass
 class FrontDoorSetup:
     """One area, its children's social care front door, a school, and a user at each."""
@@ -145,9 +194,7 @@ def front_door_setup(code: str = "northbrook", name: str = "Northbrook") -> Fron
         agency_type=AgencyType.CHILDRENS_SOCIAL_CARE,
         areas=[area],
     )
-    school = AgencyFactory(
-        name=f"{name} Academy", agency_type=AgencyType.EDUCATION, areas=[area]
-    )
+    school = AgencyFactory(name=f"{name} Academy", agency_type=AgencyType.EDUCATION, areas=[area])
     return FrontDoorSetup(
         area=area,
         csc=csc,

@@ -13,6 +13,7 @@ removed, or the chain being rewritten from some point on, which the chain alone 
 from __future__ import annotations
 
 from collections import deque
+from contextlib import closing
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -69,24 +70,26 @@ def verify_chain(anchors: dict[int, str] | None = None) -> tuple[int, AuditEvent
     recent: deque[tuple[int | None, str]] = deque([(None, GENESIS_HASH)], maxlen=DIAGNOSIS_WINDOW)
     previous: AuditEvent | None = None
     count = 0
-    events = AuditEvent.objects.order_by("id").iterator(chunk_size=CHUNK_SIZE)
-    for event in events:
-        if event.compute_hash() != event.hash:
-            raise CommandError(
-                f"Audit chain broken at event {event.id}: it has been altered (its contents no "
-                "longer match its hash: hash mismatch)"
-            )
-        if event.previous_hash != recent[-1][1]:
-            raise CommandError(_link_problem(event, previous, recent))
-        expected_anchor = anchors.pop(event.id, None)
-        if expected_anchor is not None and expected_anchor != event.hash:
-            raise CommandError(
-                f"Audit chain broken at event {event.id}: its hash differs from the anchor "
-                "recorded earlier, so the chain has been rewritten from this event or before it"
-            )
-        recent.append((event.id, event.hash))
-        previous = event
-        count += 1
+    # Closed explicitly, even when the chain is broken: an abandoned server-side cursor closed
+    # later by the garbage collector, while the connection is busy, can deadlock psycopg.
+    with closing(AuditEvent.objects.order_by("id").iterator(chunk_size=CHUNK_SIZE)) as events:
+        for event in events:
+            if event.compute_hash() != event.hash:
+                raise CommandError(
+                    f"Audit chain broken at event {event.id}: it has been altered (its contents no "
+                    "longer match its hash: hash mismatch)"
+                )
+            if event.previous_hash != recent[-1][1]:
+                raise CommandError(_link_problem(event, previous, recent))
+            expected_anchor = anchors.pop(event.id, None)
+            if expected_anchor is not None and expected_anchor != event.hash:
+                raise CommandError(
+                    f"Audit chain broken at event {event.id}: its hash differs from the anchor "
+                    "recorded earlier, so the chain has been rewritten from this event or before it"
+                )
+            recent.append((event.id, event.hash))
+            previous = event
+            count += 1
     if anchors:
         missing = ", ".join(str(event_id) for event_id in sorted(anchors))
         raise CommandError(
