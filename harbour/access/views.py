@@ -35,7 +35,7 @@ def _require_break_glass(request: HttpRequest) -> None:
 def emergency_search(request: HttpRequest) -> HttpResponse:
     """Search the whole partnership for one person; each result offers emergency access."""
     _require_break_glass(request)
-    form = EmergencySearchForm(request.POST or None)
+    form = EmergencySearchForm(request.POST if request.method == "POST" else None)
     results: list[Person] | None = None
     visible_ids: set[Any] = set()
     if request.method == "POST" and form.is_valid():
@@ -60,7 +60,7 @@ def emergency_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "results": results,
             "visible_ids": visible_ids,
-            "reason": form.cleaned_data.get("reason", "") if form.is_bound else "",
+            "reason": form.cleaned_data["reason"] if results is not None else "",
             "hours": settings.HARBOUR_BREAK_GLASS_HOURS,
         },
     )
@@ -144,7 +144,7 @@ def review_grant(request: HttpRequest, grant_id: Any) -> HttpResponse:
         grant = selectors.break_glass_grant_for_review(viewer=request.user, grant_id=grant_id)
     except NotFoundOrForbidden:
         raise Http404 from None
-    form = BreakGlassReviewForm(request.POST or None)
+    form = BreakGlassReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and grant.reviewed_at is None and form.is_valid():
         try:
             services.break_glass_review(

@@ -42,8 +42,10 @@ from harbour.referrals.models import (
 from harbour.referrals.policy import TriagePolicy
 
 HISTORY_DAYS = 730
-#: Referrals per day grow by this share over the two years (more awareness, more referrals).
-GROWTH = 0.3
+#: The moment of a referral is drawn from a density rising by this share over the two years;
+#: with children ageing into and out of the age range, referrals per day grow by about 15–20%
+#: (more awareness, more referrals).
+GROWTH = 0.6
 #: The front door is behind: of the standard referrals received in the last ``BACKLOG_DAYS``,
 #: up to ``BACKLOG_SHARE`` (the newest) still wait, besides those not yet decided in the usual
 #: time. So the queue shows the newest referrals and some overdue ones, about 1% of all; every
@@ -324,21 +326,25 @@ class ReferralGenerator:
         u = self.rng.uniform(self._cdf(a), self._cdf(b))
         return self.start + datetime.timedelta(seconds=self._inverse_cdf(u) * self.span)
 
-    def _times(self, record: PersonRecord, count: int) -> list[datetime.datetime]:
-        """``count`` days on which the child was referred, aged 10 to 17, in the last two years."""
+    def _window(self, record: PersonRecord) -> tuple[datetime.datetime, datetime.datetime]:
+        """When the child can have been referred: aged 10 to 17, in the last two years."""
         low = max(self.start, self._midnight(add_years(record.born, 10)))
         high = min(self.latest, self._midnight(add_years(record.born, 18)))
         if high <= low:
-            low, high = self.start, self.latest
-        first = self._instant(low, high)
-        times = [first]
-        for _ in range(count - 1):
-            gap = datetime.timedelta(days=self.rng.expovariate(1 / 45))
-            following = times[-1] + gap
-            if following > high:
-                following = first + (high - first) * self.rng.random()
-            times.append(following)
-        return sorted(times)
+            return self.start, self.latest
+        return low, high
+
+    def _received(
+        self, source: str, window: tuple[datetime.datetime, datetime.datetime]
+    ) -> datetime.datetime:
+        """A moment in the window at a realistic time of day. Drawn independently for each of a
+        child's referrals, so all referrals together follow the partnership's growing volume
+        (drawing them one after another from the first would crowd them into recent months)."""
+        for _ in range(20):
+            received = self._at_time_of_day(self._instant(*window), source)
+            if received is not None:
+                return received
+        return self.latest
 
     @staticmethod
     def _midnight(day: datetime.date) -> datetime.datetime:
@@ -346,20 +352,20 @@ class ReferralGenerator:
             datetime.UTC
         )
 
-    def _at_time_of_day(self, moment: datetime.datetime, source: str) -> datetime.datetime:
+    def _at_time_of_day(self, moment: datetime.datetime, source: str) -> datetime.datetime | None:
+        """The day of ``moment`` at a time of day the source sends referrals; None if that time
+        is still to come (the caller draws again, so today is not overfilled)."""
         day = moment.astimezone(LONDON).date()
         if source == ReferralSource.PUBLIC:
             minutes = self.rng.randint(7 * 60, 24 * 60 - 1)
         else:
             monday = day + datetime.timedelta(days=7 - day.weekday())
-            if day.weekday() >= 5 and self.rng.random() < 0.75 and monday < self.now.date():
+            if day.weekday() >= 5 and self.rng.random() < 0.5 and monday < self.now.date():
                 day = monday  # fewer referrals from professionals at weekends
             minutes = int(self.rng.triangular(8 * 60, 18 * 60, 12 * 60))
         local = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60), LONDON)
         received = local.astimezone(datetime.UTC)
-        if received > self.latest:
-            received = self.latest - datetime.timedelta(minutes=self.rng.randint(0, 12 * 60))
-        return received
+        return None if received > self.latest else received
 
     def _decision_delay(self, urgency: str) -> datetime.timedelta:
         if urgency == Urgency.URGENT:
@@ -509,13 +515,16 @@ class ReferralGenerator:
         """Add the child's referrals to ``rows``; return when the first was received."""
         if record.referral_count == 0:
             return None
-        times = self._times(record, record.referral_count)
-        for moment in times:
-            self._referral(record, moment, rows)
-        return min(referral.received_at for referral in rows.referrals[-len(times) :])
+        window = self._window(record)
+        for _ in range(record.referral_count):
+            self._referral(record, window, rows)
+        return min(r.received_at for r in rows.referrals[-record.referral_count :])
 
     def _referral(
-        self, record: PersonRecord, moment: datetime.datetime, rows: ReferralRows
+        self,
+        record: PersonRecord,
+        window: tuple[datetime.datetime, datetime.datetime],
+        rows: ReferralRows,
     ) -> None:
         rng, p = self.rng, self.partnership
         code = record.area_code
@@ -560,7 +569,7 @@ class ReferralGenerator:
                 else:
                     referrer_email = f"{self.fake.user_name()}@example.com"
 
-        received = self._at_time_of_day(moment, source)
+        received = self._received(source, window)
         subject = self._subject(record, received, source, referrer_agency)
         urgency = (
             Urgency.URGENT

@@ -39,5 +39,5 @@ def allow_test_flush_of_audit_log() -> None:
             sql_list = [*_BEFORE, *sql_list, *_AFTER]
         return original(self, sql_list)
 
-    execute_sql_flush.harbour_allows_audit_flush = True  # type: ignore[attr-defined]
-    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    execute_sql_flush.harbour_allows_audit_flush = True
+    DatabaseOperations.execute_sql_flush = execute_sql_flush

@@ -128,7 +128,7 @@ def test_an_application_role_that_does_not_own_the_table_appends_but_cannot_chan
             f"TRUNCATE {TABLE}",
             f"ALTER TABLE {TABLE} DISABLE TRIGGER USER",
         ):
-            with pytest.raises(DatabaseError, match="permission denied|must be owner"):
+            with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
                 _raw(statement)
     finally:
         with connection.cursor() as cursor:

@@ -48,7 +48,7 @@ def test_the_hash_still_matches_after_a_round_trip_through_the_database():
 
 
 def test_an_unknown_action_is_refused_and_nothing_is_written():
-    with pytest.raises(registry.UnknownAuditAction, match="person.teleported"):
+    with pytest.raises(registry.UnknownAuditAction, match=r"person\.teleported"):
         record_event(actor=UserFactory(), action="person.teleported")
     assert not AuditEvent.objects.exists()
 

@@ -266,7 +266,7 @@ def test_json_before_and_after_survive_the_database_for_verification():
         actor=user,
         action="person.updated",
         before={"names": ["Ana", "María"], "n": 3, "flag": True, "nothing": None},
-        after={"text": "quote \" and ‘curly’", "nested": {"z": 1, "a": 2}},
+        after={"text": 'quote " and ‘curly’', "nested": {"z": 1, "a": 2}},
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT after FROM {TABLE}")

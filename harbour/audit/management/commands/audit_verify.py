@@ -13,8 +13,9 @@ removed, or the chain being rewritten from some point on, which the chain alone 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Generator
 from contextlib import closing
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -72,7 +73,8 @@ def verify_chain(anchors: dict[int, str] | None = None) -> tuple[int, AuditEvent
     count = 0
     # Closed explicitly, even when the chain is broken: an abandoned server-side cursor closed
     # later by the garbage collector, while the connection is busy, can deadlock psycopg.
-    with closing(AuditEvent.objects.order_by("id").iterator(chunk_size=CHUNK_SIZE)) as events:
+    rows = AuditEvent.objects.order_by("id").iterator(chunk_size=CHUNK_SIZE)
+    with closing(cast(Generator[AuditEvent], rows)) as events:
         for event in events:
             if event.compute_hash() != event.hash:
                 raise CommandError(
