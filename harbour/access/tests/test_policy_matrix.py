@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -266,8 +267,6 @@ def test_person_matchable_by(world: World, user_key: str) -> None:
 
 
 def test_signed_out_user_sees_nothing(world: World) -> None:
-    from django.contrib.auth.models import AnonymousUser
-
     assert not policy.person_visible_to(AnonymousUser()).exists()
     assert not policy.referral_visible_to(AnonymousUser()).exists()
     assert not policy.person_visible_to(None).exists()

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from harbour.access.policy import forget_viewer, person_visible_to
 from harbour.accounts.models import AgencyType, Role
 from harbour.accounts.tests.factories import AgencyFactory, AreaFactory, user_with_role
 from harbour.audit.models import AuditEvent
@@ -181,8 +182,6 @@ def test_staff_referral_about_a_known_person(north: FrontDoorSetup) -> None:
     )
     # The front door's agency now knows the child, so its lead professionals can see them.
     lead = user_with_role(Role.LEAD_PROFESSIONAL, north.csc)
-    from harbour.access.policy import person_visible_to
-
     assert person_visible_to(lead).filter(pk=person.pk).exists()
 
 
@@ -511,8 +510,6 @@ def test_link_to_a_candidate(north: FrontDoorSetup, south: FrontDoorSetup) -> No
     assert event.before == {"person_id": None}
     assert event.after == {"person_id": str(person.pk)}
     # Linking is what gives the referring school access to the person.
-    from harbour.access.policy import forget_viewer, person_visible_to
-
     forget_viewer(north.referrer)
     assert person_visible_to(north.referrer).filter(pk=person.pk).exists()
 

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from harbour.accounts.models import Role
+from harbour.accounts.tests.factories import user_with_role
 from harbour.audit.models import AuditEvent
 from harbour.people.services import PersonDetails, person_create
 from harbour.referrals import services
@@ -160,9 +162,6 @@ def test_referral_about_a_chosen_candidate(north: FrontDoorSetup) -> None:
 
 @pytest.mark.parametrize("url_name", ["referrals:create", "referrals:mine", "people:search"])
 def test_no_case_content_roles_cannot_refer(north: FrontDoorSetup, url_name: str) -> None:
-    from harbour.accounts.models import Role
-    from harbour.accounts.tests.factories import user_with_role
-
     board = user_with_role(Role.BOARD_MEMBER, north.csc)
     assert _client(board).get(reverse(url_name)).status_code == 404
 
@@ -288,9 +287,6 @@ def test_decide_by_another_areas_front_door_is_404_and_audited(
 
 
 def test_my_referrals_lists_only_mine(north: FrontDoorSetup) -> None:
-    from harbour.accounts.models import Role
-    from harbour.accounts.tests.factories import user_with_role
-
     colleague = user_with_role(Role.REFERRER, north.school)
     mine = make_referral(actor=north.referrer)
     theirs = make_referral(actor=colleague, last_name="Colleague")
