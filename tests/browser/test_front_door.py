@@ -164,3 +164,20 @@ def test_pages_work_with_the_keyboard_alone(page, live_server, partnership):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
     assert_accessible(page)
+
+
+def test_govuk_frontend_javascript_runs_under_the_content_security_policy(page, live_server):
+    """The inline scripts carry the nonce: no CSP violation, and GOV.UK Frontend initialises."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(f"{live_server.url}/report/")
+    page.wait_for_load_state("networkidle")
+    assert violations == []
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    # initAll() ran: the skip link component marks itself initialised.
+    assert page.locator(".govuk-skip-link[data-govuk-skip-link-init]").count() == 1

@@ -39,9 +39,10 @@ def _best(details: ChildDetails) -> Candidate:
 
 @pytest.fixture
 def amelia(db: None) -> Person:
-    return PersonFactory(
+    person: Person = PersonFactory(
         first_names="Amelia", last_name="Ashdown", date_of_birth=BORN, sex="female"
     )
+    return person
 
 
 # Mistakes that must not hide the child ---------------------------------------------------

@@ -813,4 +813,4 @@ def test_new_reference_alphabet() -> None:
 
 def test_child_as_described_is_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        child_details().first_names = "x"  # type: ignore[misc]
+        child_details().first_names = "x"
