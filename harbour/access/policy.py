@@ -131,11 +131,15 @@ def person_visible_to(user: Any) -> QuerySet[Person]:
     allowed = Q(pk__in=_break_glass_person_ids(viewer))
     if viewer.casework_agency_ids:
         allowed |= Q(created_by_agency_id__in=viewer.casework_agency_ids)
-        allowed |= _agency_involved(viewer, "pk")
+        allowed |= Q(_agency_involved(viewer, "pk"))
     if viewer.area_wide_area_ids:
         allowed |= Q(home_area_id__in=viewer.area_wide_area_ids)
-        allowed |= Exists(
-            Referral.objects.filter(person_id=OuterRef("pk"), area_id__in=viewer.area_wide_area_ids)
+        allowed |= Q(
+            Exists(
+                Referral.objects.filter(
+                    person_id=OuterRef("pk"), area_id__in=viewer.area_wide_area_ids
+                )
+            )
         )
     return persons.filter(allowed)
 
@@ -152,7 +156,7 @@ def referral_visible_to(user: Any) -> QuerySet[Referral]:
     if viewer.casework_agency_ids:
         allowed |= Q(referrer_agency_id__in=viewer.casework_agency_ids)
         allowed |= Q(receiving_agency_id__in=viewer.casework_agency_ids)
-        allowed |= _agency_involved(viewer, "person_id")
+        allowed |= Q(_agency_involved(viewer, "person_id"))
     if viewer.area_wide_area_ids:
         allowed |= Q(area_id__in=viewer.area_wide_area_ids)
     return referrals.filter(allowed)
