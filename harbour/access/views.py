@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from harbour.access import policy, selectors, services
 from harbour.access.forms import BreakGlassReviewForm, EmergencyGrantForm, EmergencySearchForm
+from harbour.audit.services import record_event
 from harbour.core.errors import NotFoundOrForbidden, ServiceValidationError
 from harbour.core.service_errors import add_service_errors
 from harbour.core.templatetags.govuk import govuk_date
@@ -28,6 +29,7 @@ REVIEW_PAGE_SIZE = 25
 
 def _require_break_glass(request: HttpRequest) -> None:
     if not policy.may_break_glass(request.user):
+        record_event(actor=request.user, action="access.break_glass_refused", request=request)
         raise Http404
 
 
@@ -75,6 +77,14 @@ def emergency_grant(request: HttpRequest) -> HttpResponse:
         shown = request.session.get(SEARCH_RESULTS_SESSION_KEY, [])
         person_id = str(form.cleaned_data["person"])
         if person_id not in shown:
+            record_event(
+                actor=request.user,
+                action="access.break_glass_refused",
+                subject_type="people.person",
+                subject_id=person_id,
+                reason="Not among the results of the user's last emergency search",
+                request=request,
+            )
             raise Http404
         person = Person.objects.filter(pk=person_id).first()
         if person is None:

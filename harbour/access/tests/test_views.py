@@ -280,3 +280,17 @@ def test_a_reviewed_grant_shows_its_review_and_no_form(client, governance, grant
     assert "Spoke to her manager" in page
     assert "This use of emergency access has been reviewed" in page
     assert "Save review" not in page
+
+
+@pytest.mark.django_db
+def test_a_refused_emergency_request_is_audited(client):
+    from harbour.accounts.models import Role
+    from harbour.accounts.tests.factories import user_with_role
+    from harbour.audit.models import AuditEvent
+
+    board = user_with_role(Role.BOARD_MEMBER)
+    client.force_login(board)
+    response = client.get("/access/emergency/")
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(action="access.break_glass_refused")
+    assert event.actor_id == board.pk
