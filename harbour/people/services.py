@@ -177,6 +177,49 @@ def identifier_add(
 
 
 @transaction.atomic
+def address_add(
+    *,
+    actor: Any,
+    person: Person,
+    line_1: str,
+    postcode: str,
+    line_2: str = "",
+    town: str = "",
+    is_current: bool = True,
+    request: Any = None,
+) -> Address:
+    """Add an address; a new current address makes the others previous."""
+    errors: dict[str, list[str]] = {}
+    if not line_1.strip():
+        errors["line_1"] = ["Enter address line 1, typically the building and street"]
+    try:
+        validators.validate_uk_postcode(postcode)
+    except ValidationError as error:
+        errors["postcode"] = error.messages
+    if errors:
+        raise ServiceValidationError(errors)
+    if is_current:
+        person.addresses.filter(is_current=True).update(is_current=False)
+    address = Address.objects.create(
+        person=person,
+        line_1=line_1.strip(),
+        line_2=line_2.strip(),
+        town=town.strip(),
+        postcode=validators.normalise_postcode(postcode),
+        area=person.home_area,
+        is_current=is_current,
+    )
+    record_event(
+        actor=actor,
+        action="person.address_added",
+        subject=person,
+        after={"address_id": str(address.pk), "postcode": address.postcode, "current": is_current},
+        request=request,
+    )
+    return address
+
+
+@transaction.atomic
 def involvement_record(
     *,
     actor: Any,

@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from harbour.access import policy
-from harbour.core.errors import NotFoundOrForbidden
-from harbour.people import selectors
-from harbour.people.forms import PersonSearchForm
+from harbour.core.errors import NotFoundOrForbidden, ServiceValidationError
+from harbour.core.service_errors import add_service_errors
+from harbour.people import selectors, services
+from harbour.people.forms import AddressForm, IdentifierForm, PersonSearchForm
 
 
 def person_search(request: HttpRequest) -> HttpResponse:
@@ -40,3 +43,53 @@ def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         "may_review_audit": policy.may_review_audit(request.user),
     }
     return render(request, "people/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def identifier_add(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = selectors.person_get(viewer=request.user, person_id=person_id, request=request)
+    if not policy.may_refer(request.user):
+        raise NotFoundOrForbidden
+    form = IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agencies = policy.viewer_for(request.user).casework_agency_ids
+        try:
+            services.identifier_add(
+                actor=request.user,
+                person=person,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+                issued_by=None if len(agencies) != 1 else _only_agency(agencies),
+                request=request,
+            )
+        except ServiceValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Identifier added.")
+            return redirect("people:detail", person.pk)
+    return render(request, "people/identifier_form.html", {"person": person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def address_add(request: HttpRequest, person_id: Any) -> HttpResponse:
+    person = selectors.person_get(viewer=request.user, person_id=person_id, request=request)
+    if not policy.may_refer(request.user):
+        raise NotFoundOrForbidden
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_add(
+                actor=request.user, person=person, request=request, **form.cleaned_data
+            )
+        except ServiceValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Address added.")
+            return redirect("people:detail", person.pk)
+    return render(request, "people/address_form.html", {"person": person, "form": form})
+
+
+def _only_agency(agency_ids: frozenset[Any]) -> Any:
+    from harbour.accounts.models import Agency
+
+    return Agency.objects.get(pk=next(iter(agency_ids)))
