@@ -12,7 +12,8 @@ _axe = Axe()
 
 
 def assert_accessible(page: Any) -> None:
-    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    """axe-core finds no WCAG 2.2 A/AA violation on the page, once it has loaded."""
+    page.wait_for_load_state("load")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 

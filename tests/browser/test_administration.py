@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from harbour.accounts.models import Agency, AgencyType, Area, Role, User
 from harbour.accounts.tests.factories import PASSWORD, AgencyFactory, AreaFactory, user_with_role
@@ -54,7 +55,7 @@ def test_an_administrator_adds_a_user_who_sets_a_password_and_signs_in(
     # Nothing filled in: the error summary says what is missing.
     page.get_by_role("button", name="Add user").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter a username" in summary.inner_text()
     assert "Select a role" in summary.inner_text()
     assert_accessible(page)
@@ -69,18 +70,18 @@ def test_an_administrator_adds_a_user_who_sets_a_password_and_signs_in(
     page.get_by_role("button", name="Add user").click()
     page.wait_for_url(re.compile(r".*/accounts/manage/users/[0-9a-f-]{36}/$"))
 
-    assert page.get_by_text("Sam Newcomer has been added").is_visible()
-    assert page.get_by_role("heading", name="Their set-password link").is_visible()
+    expect(page.get_by_text("Sam Newcomer has been added")).to_be_visible()
+    expect(page.get_by_role("heading", name="Their set-password link")).to_be_visible()
     link = page.locator("#set-password-link").inner_text().strip()
     assert link.startswith(f"{base}/accounts/set-password/")
-    assert page.get_by_role("cell", name="Northbrook Academy", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Northbrook Academy", exact=True)).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
     # The new user follows the link; a too-short password is refused in plain words.
     page.goto(link)
     page.wait_for_url(re.compile(r".*/accounts/set-password/[^/]+/set-password/$"))
-    assert page.get_by_text("Your username is sam.new").is_visible()
+    expect(page.get_by_text("Your username is sam.new")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Create a password").fill("too-short")
     page.get_by_label("Type the password again").fill("too-short")
@@ -94,16 +95,16 @@ def test_an_administrator_adds_a_user_who_sets_a_password_and_signs_in(
     page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password").click()
     page.wait_for_url(f"{base}/accounts/sign-in/")
-    assert page.get_by_text("Your password has been set").is_visible()
+    expect(page.get_by_text("Your password has been set")).to_be_visible()
     assert_accessible(page)
 
     sign_in(page, base, "sam.new", NEW_PASSWORD)
-    assert page.get_by_text("Referrer, Northbrook Academy").is_visible()
+    expect(page.get_by_text("Referrer, Northbrook Academy")).to_be_visible()
     assert_accessible(page)
 
     # The link has done its job.
     page.goto(link)
-    assert page.get_by_role("heading", name="This link does not work").is_visible()
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     assert_accessible(page)
 
     user = User.objects.get(username="sam.new")
@@ -144,7 +145,7 @@ def test_an_administrator_manages_roles_agencies_and_areas(page, live_server, pa
     page.get_by_label("Short code").fill("southmere")
     page.get_by_role("button", name="Add area").click()
     page.wait_for_url(f"{base}/accounts/manage/areas/")
-    assert page.get_by_role("cell", name="Southmere", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Southmere", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # An agency serving it.
@@ -153,14 +154,14 @@ def test_an_administrator_manages_roles_agencies_and_areas(page, live_server, pa
     page.get_by_role("button", name="Add an agency").click()
     assert_accessible(page)
     page.get_by_role("button", name="Add agency").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Agency name").fill("Southmere Police")
     page.get_by_label("Police", exact=True).check()
     page.get_by_label("Southmere").check()
     page.get_by_role("button", name="Add agency").click()
     page.wait_for_url(f"{base}/accounts/manage/agencies/")
-    assert page.get_by_role("cell", name="Southmere Police", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Southmere Police", exact=True)).to_be_visible()
     assert_accessible(page)
     police = Agency.objects.get(name="Southmere Police")
 
@@ -180,20 +181,20 @@ def test_an_administrator_manages_roles_agencies_and_areas(page, live_server, pa
     page.get_by_label("Agency", exact=True).select_option(label="Southmere Police")
     page.get_by_label("Role", exact=True).select_option(label="Police exploitation officer")
     page.get_by_role("button", name="Add role").click()
-    assert page.get_by_text(
-        "Robin Teacher now has the role Police exploitation officer"
-    ).is_visible()
+    expect(
+        page.get_by_text("Robin Teacher now has the role Police exploitation officer")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="End this role as Referrer at Northbrook Academy").click()
-    assert page.get_by_text("Robin Teacher no longer has the role Referrer").is_visible()
+    expect(page.get_by_text("Robin Teacher no longer has the role Referrer")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Deactivate user").click()
-    assert page.get_by_role(
-        "heading", name="Are you sure you want to deactivate Robin Teacher?"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Are you sure you want to deactivate Robin Teacher?")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Deactivate user").click()
-    assert page.get_by_text("Robin Teacher has been deactivated").is_visible()
+    expect(page.get_by_text("Robin Teacher has been deactivated")).to_be_visible()
     assert_accessible(page)
 
     teacher.refresh_from_db()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from harbour.accounts.models import AgencyType, Role
 from harbour.accounts.tests.factories import PASSWORD, AgencyFactory, AreaFactory, user_with_role
@@ -56,8 +57,8 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
     page.get_by_role("button", name="Check who already knows this child").click()
 
     # Harbour suggests the child the school already knows, with its reasons.
-    assert page.get_by_role("cell", name="Jessica Fairweather").is_visible()
-    assert page.get_by_text("Last name is spelt similarly").first.is_visible()
+    expect(page.get_by_role("cell", name="Jessica Fairweather")).to_be_visible()
+    expect(page.get_by_text("Last name is spelt similarly").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Jessica Fairweather").check()
     page.get_by_label("Child criminal exploitation (county lines)").check()
@@ -71,7 +72,7 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
 
     # The error summary names the mistake and links to the field; nothing was saved.
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Describe what happened" in summary.inner_text()
     assert Referral.objects.count() == 0
     assert_accessible(page)
@@ -86,7 +87,9 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
     page.wait_for_url(re.compile(r".*/referrals/[0-9a-f-]{36}/(#.*)?$"))
     referral = Referral.objects.get()
     assert referral.person_id == known.pk
-    assert page.get_by_text(f"Referral sent. Its reference is {referral.reference}.").is_visible()
+    expect(
+        page.get_by_text(f"Referral sent. Its reference is {referral.reference}.")
+    ).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
@@ -102,7 +105,7 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
     )
     page.get_by_role("button", name="Record decision").click()
     page.wait_for_url(f"{base}/referrals/queue/")
-    assert page.get_by_text(f"Decision recorded for {referral.reference}.").is_visible()
+    expect(page.get_by_text(f"Decision recorded for {referral.reference}.")).to_be_visible()
     assert_accessible(page)
     sign_out(page)
 
@@ -113,9 +116,9 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
     assert "Exploitation screening" in row.inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Notifications").first.click()
-    assert page.get_by_role(
-        "cell", name=f"Outcome of your referral {referral.reference}"
-    ).first.is_visible()
+    expect(
+        page.get_by_role("cell", name=f"Outcome of your referral {referral.reference}").first
+    ).to_be_visible()
     assert_accessible(page)
 
     assert AuditEvent.objects.filter(action="referral.triaged").count() == 1
@@ -127,7 +130,7 @@ def test_public_form_gives_a_reference_and_lands_in_the_queue(page, live_server,
     page.goto(f"{base}/report/")
     assert_accessible(page)
     page.get_by_role("button", name="Send").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("A friend of the young person").check()
     page.get_by_label("Which area is the young person in?").select_option(label="Northbrook")
@@ -141,13 +144,13 @@ def test_public_form_gives_a_reference_and_lands_in_the_queue(page, live_server,
     page.get_by_role("button", name="Send").click()
     page.wait_for_url(f"{base}/report/sent/")
     referral = Referral.objects.get()
-    assert page.get_by_text(referral.reference).is_visible()
+    expect(page.get_by_text(referral.reference)).to_be_visible()
     assert referral.is_anonymous
     assert_accessible(page)
 
     sign_in(page, base, "mash", PASSWORD)
     page.get_by_role("link", name="Front door queue").first.click()
-    assert page.get_by_role("link", name=referral.reference).is_visible()
+    expect(page.get_by_role("link", name=referral.reference)).to_be_visible()
 
 
 def test_pages_work_with_the_keyboard_alone(page, live_server, partnership):
