@@ -716,15 +716,7 @@ class PeopleGenerator:
             if rng.random() < 0.7:
                 self._holds(record, school, "School record")
         if rng.random() < 0.3:
-            self.police_serial += rng.randint(1, 60)
-            year = (self.today.year - rng.randrange(3)) % 100
-            self._identifier(
-                record,
-                IdentifierKind.POLICE_REFERENCE,
-                f"MP/{year:02d}/{self.police_serial:06d}",
-                p.police,
-            )
-            self._holds(record, p.police, "Police record")
+            self._police_record(record)
         if looked_after or rng.random() < 0.5:
             self.la_serial[area_code] += rng.randint(1, 30)
             prefix = p.area_spec(area_code).postcode_area
@@ -825,15 +817,7 @@ class PeopleGenerator:
                 if rng.random() < 0.4:
                     self._holds(record, p.health(area_code), "Health record")
         if person.created_by_agency == p.police or rng.random() < 0.2:
-            self.police_serial += rng.randint(1, 60)
-            year = (self.today.year - rng.randrange(3)) % 100
-            self._identifier(
-                record,
-                IdentifierKind.POLICE_REFERENCE,
-                f"MP/{year:02d}/{self.police_serial:06d}",
-                p.police,
-            )
-            self._holds(record, p.police, "Police record")
+            self._police_record(record)
         if household or person.created_by_agency == p.csc(area_code):
             self._holds(record, p.csc(area_code), "Parent or carer of a child known to us")
         return record
@@ -890,6 +874,19 @@ class PeopleGenerator:
                 recorded_by_agency=agency,
             )
         )
+
+    def _police_record(self, record: PersonRecord) -> None:
+        """A police reference (force prefix, year, serial) and the police's involvement."""
+        p = self.partnership
+        self.police_serial += self.rng.randint(1, 60)
+        year = (self.today.year - self.rng.randrange(3)) % 100
+        self._identifier(
+            record,
+            IdentifierKind.POLICE_REFERENCE,
+            f"MP/{year:02d}/{self.police_serial:06d}",
+            p.police,
+        )
+        self._holds(record, p.police, "Police record")
 
     def _holds(self, record: PersonRecord, agency: Agency, description: str) -> None:
         if any(
