@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "harbour.access",
     "harbour.people",
     "harbour.referrals",
+    "harbour.assessments",
+    "harbour.cases",
     "harbour.matching",
     "harbour.notifications",
     "harbour.demo",

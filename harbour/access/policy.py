@@ -22,6 +22,8 @@ from django.utils import timezone
 from harbour.accounts.models import Role
 
 if TYPE_CHECKING:
+    from harbour.assessments.models import Assessment
+    from harbour.cases.models import Case
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
 
@@ -114,7 +116,9 @@ def _agency_involved(viewer: Viewer, person_ref: str) -> Exists:
 
     return Exists(
         Involvement.objects.filter(
-            person_id=OuterRef(person_ref), agency_id__in=viewer.casework_agency_ids
+            person_id=OuterRef(person_ref),
+            agency_id__in=viewer.casework_agency_ids,
+            ended_on__isnull=True,
         )
     )
 
@@ -162,6 +166,45 @@ def referral_visible_to(user: Any) -> QuerySet[Referral]:
     return referrals.filter(allowed)
 
 
+def case_visible_to(user: Any) -> QuerySet[Case]:
+    """Cases the user may see: their agency is (still) in the case, they lead it, their role
+    covers the case's area, or they hold break-glass access to the child."""
+    from harbour.cases.models import Case, CaseAgency
+
+    viewer = viewer_for(user)
+    cases = Case.objects.all()
+    if viewer.user_id is None:
+        return cases.none()
+    allowed = Q(person_id__in=_break_glass_person_ids(viewer))
+    if viewer.casework_agency_ids:
+        allowed |= Q(lead_professional_id=viewer.user_id)
+        allowed |= Q(
+            Exists(
+                CaseAgency.objects.filter(
+                    case_id=OuterRef("pk"),
+                    agency_id__in=viewer.casework_agency_ids,
+                    left_at__isnull=True,
+                )
+            )
+        )
+    if viewer.area_wide_area_ids:
+        allowed |= Q(area_id__in=viewer.area_wide_area_ids)
+    return cases.filter(allowed)
+
+
+def assessment_visible_to(user: Any) -> QuerySet[Assessment]:
+    """Assessments of the children the user may see (an assessment is part of the child's
+    record: whoever may see the child may see how the risk to them was judged)."""
+    from harbour.assessments.models import Assessment
+
+    viewer = viewer_for(user)
+    if viewer.user_id is None:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(
+        Exists(person_visible_to(user).filter(pk=OuterRef("person_id")))
+    )
+
+
 def person_matchable_by(user: Any) -> QuerySet[Person]:
     """Persons that may appear as "who already knows this child" candidates for ``user``.
 
@@ -190,6 +233,28 @@ def areas_user_triages(user: Any) -> frozenset[Any]:
 
 def may_refer(user: Any) -> bool:
     return viewer_for(user).sees_case_content
+
+
+#: Roles that complete exploitation risk assessments.
+ASSESSING_ROLES = frozenset(
+    {
+        Role.FRONT_DOOR,
+        Role.LEAD_PROFESSIONAL,
+        Role.POLICE_EXPLOITATION,
+        Role.RETURN_INTERVIEW,
+        Role.COORDINATOR,
+    }
+)
+#: Roles that open cases and manage plans (the lead professional is named on the case).
+CASE_MANAGING_ROLES = frozenset({Role.FRONT_DOOR, Role.LEAD_PROFESSIONAL, Role.COORDINATOR})
+
+
+def may_assess(user: Any) -> bool:
+    return viewer_for(user).has_role(*ASSESSING_ROLES)
+
+
+def may_manage_cases(user: Any) -> bool:
+    return viewer_for(user).has_role(*CASE_MANAGING_ROLES)
 
 
 def may_review_audit(user: Any) -> bool:
