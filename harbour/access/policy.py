@@ -13,6 +13,7 @@ Every function returns a queryset, so "may they see this one?" is the same query
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -267,3 +268,12 @@ def may_break_glass(user: Any) -> bool:
 
 def may_administer(user: Any) -> bool:
     return viewer_for(user).has_role(Role.ADMINISTRATOR)
+
+
+#: The access policy of each kind of record a chronology entry can point at.
+SOURCE_POLICIES: dict[str, Callable[[Any], QuerySet[Any]]] = {
+    "people.person": person_visible_to,
+    "referrals.referral": referral_visible_to,
+    "cases.case": case_visible_to,
+    "assessments.assessment": assessment_visible_to,
+}

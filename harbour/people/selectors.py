@@ -80,25 +80,25 @@ def person_involvements(*, person: Person) -> QuerySet[Involvement]:
     return person.involvements.select_related("agency").order_by("agency__name", "-started_on")
 
 
-def person_chronology(*, viewer: Any, person: Person, limit: int = 200) -> list[ChronologyEntry]:
-    """The person's timeline, limited to what the viewer's agencies may see.
+#: A person's timeline is read whole (up to this many events) and then filtered by access.
+CHRONOLOGY_MAX_EVENTS = 5000
 
-    Area-wide roles (front door, coordinator) see the whole timeline of a person they can see;
-    others see events recorded by their own agencies, plus events of referrals they can see.
-    """
-    viewer_info = policy.viewer_for(viewer)
-    entries = person.chronology.select_related("agency")
-    area_wide = bool(viewer_info.area_wide_area_ids) and (
-        person.home_area_id in viewer_info.area_wide_area_ids
-        or person.referrals.filter(area_id__in=viewer_info.area_wide_area_ids).exists()
+
+def person_chronology(*, viewer: Any, person: Person, limit: int = 500) -> list[ChronologyEntry]:
+    """The person's timeline across modules, showing only events whose source record the viewer
+    may see (each source type is checked through its own access policy; an event of a type
+    with no policy is never shown)."""
+    entries = list(
+        person.chronology.select_related("agency").order_by("-occurred_at")[:CHRONOLOGY_MAX_EVENTS]
     )
-    if not area_wide:
-        visible_referrals = policy.referral_visible_to(viewer).filter(person=person)
-        entries = entries.filter(
-            Q(agency_id__in=viewer_info.casework_agency_ids)
-            | Q(
-                source_type="referrals.referral",
-                source_id__in=[str(pk) for pk in visible_referrals.values_list("pk", flat=True)],
-            )
-        )
-    return list(entries.order_by("-occurred_at")[:limit])
+    ids_by_type: dict[str, set[str]] = {}
+    for entry in entries:
+        ids_by_type.setdefault(entry.source_type, set()).add(entry.source_id)
+    visible: set[tuple[str, str]] = set()
+    for source_type, ids in ids_by_type.items():
+        visible_to = policy.SOURCE_POLICIES.get(source_type)
+        if visible_to is None:
+            continue
+        for pk in visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True):
+            visible.add((source_type, str(pk)))
+    return [e for e in entries if (e.source_type, e.source_id) in visible][:limit]
