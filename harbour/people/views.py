@@ -13,6 +13,9 @@ from harbour.core.service_errors import add_service_errors
 from harbour.people import selectors, services
 from harbour.people.forms import AddressForm, IdentifierForm, PersonSearchForm
 
+#: The person page shows the newest events; the chronology page shows them all.
+PERSON_PAGE_EVENTS = 10
+
 
 def person_search(request: HttpRequest) -> HttpResponse:
     if not policy.may_refer(request.user):
@@ -35,7 +38,9 @@ def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         "addresses": person.addresses.all(),
         "identifiers": person.identifiers.select_related("issued_by"),
         "involvements": selectors.person_involvements(person=person),
-        "chronology": selectors.person_chronology(viewer=request.user, person=person),
+        "chronology": selectors.person_chronology(
+            viewer=request.user, person=person, limit=PERSON_PAGE_EVENTS
+        ),
         "referrals": policy.referral_visible_to(request.user)
         .filter(person=person)
         .select_related("decision")
@@ -93,3 +98,10 @@ def _only_agency(agency_ids: frozenset[Any]) -> Any:
     from harbour.accounts.models import Agency
 
     return Agency.objects.get(pk=next(iter(agency_ids)))
+
+
+def person_chronology(request: HttpRequest, person_id: Any) -> HttpResponse:
+    """The child's whole timeline across Harbour, filtered by what the viewer may see."""
+    person = selectors.person_get(viewer=request.user, person_id=person_id, request=request)
+    events = selectors.person_chronology(viewer=request.user, person=person)
+    return render(request, "people/chronology.html", {"person": person, "events": events})

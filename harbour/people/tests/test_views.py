@@ -84,3 +84,27 @@ def test_a_bad_postcode_is_explained(client, school_and_child):
     )
     assert "Enter a real UK postcode, like AB1 2CD" in response.content.decode()
     assert not Address.objects.exists()
+
+
+def test_the_chronology_page_shows_visible_events_and_refuses_strangers(client, school_and_child):
+    from django.utils import timezone
+
+    from harbour.people.services import chronology_record
+
+    teacher, child = school_and_child
+    chronology_record(
+        person=child,
+        occurred_at=timezone.now(),
+        event_type="person.noted",
+        summary="Record created by the school",
+        agency=child.created_by_agency,
+        source_type="people.person",
+        source_id=str(child.pk),
+    )
+    client.force_login(teacher)
+    response = client.get(f"/people/{child.pk}/chronology/")
+    assert response.status_code == 200
+    assert "Record created by the school" in response.content.decode()
+
+    client.force_login(user_with_role(Role.REFERRER))
+    assert client.get(f"/people/{child.pk}/chronology/").status_code == 404
