@@ -116,12 +116,20 @@ def main() -> None:
     from django.db.models import Count
     from django.test import Client
 
+    from bench.seed_casework import busy_child, seed_casework
     from harbour.access.policy import person_visible_to
     from harbour.accounts.models import Role, User
+    from harbour.assessments.catalogue import catalogue_for_area
+    from harbour.assessments.suggestion import AnswerInput, suggest
+    from harbour.cases.models import Case
     from harbour.matching.scorer import ChildDetails
     from harbour.matching.services import match_child_for_viewer
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
+
+    written = seed_casework(seed=1)
+    if written:
+        print("Casework written:", ", ".join(f"{k} {v}" for k, v in written.items()))
 
     rng = random.Random(2026)
     busiest_area_id = (
@@ -150,6 +158,51 @@ def main() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
+    def chronology_get(url: str) -> None:
+        response = chronology_client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    at_risk_cases = list(
+        Case.objects.filter(area_id=busiest_area_id).select_related("person")[:200]
+    )
+    busy = busy_child()
+    chronology_reader = User.objects.filter(
+        memberships__role=Role.FRONT_DOOR, memberships__agency__areas__id=busy.home_area_id
+    ).first()
+    chronology_client = Client()
+    chronology_client.force_login(chronology_reader)
+
+    def submit_assessment(i: int) -> None:
+        person = at_risk_cases[i % len(at_risk_cases)].person
+        catalogue = catalogue_for_area(person.home_area.code if person.home_area else None)
+        data = {
+            "catalogue": catalogue.label,
+            "started_from": "review",
+            "level": "",
+            "rationale": "Reviewed with the child and their carer; risk unchanged.",
+            "seen_alone": "yes",
+            "child_said": "I feel safer now I am back at school.",
+            "action": "complete",
+        }
+        answers = {}
+        for n, indicator in enumerate(catalogue.indicators):
+            if n % 7 == 0:
+                answers[indicator.id] = AnswerInput(
+                    "yes", "last_6_months" if indicator.asks_recency else "", "Seen by school."
+                )
+                data[f"answer_{indicator.id}"] = "yes"
+                data[f"narrative_{indicator.id}"] = "Seen by school."
+                if indicator.asks_recency:
+                    data[f"recency_{indicator.id}"] = "last_6_months"
+            else:
+                answers[indicator.id] = AnswerInput("no")
+                data[f"answer_{indicator.id}"] = "no"
+        suggestion = suggest(catalogue=catalogue, answers=answers, age=person.age_on())
+        data["suggested_level_seen"] = suggestion.level
+        data["level"] = suggestion.level
+        response = client.post(f"/assessments/new/?person={person.pk}", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
     results = [
         _measure("triage queue page", lambda i: get("/referrals/queue/"), args.runs),
         _measure(
@@ -177,6 +230,17 @@ def main() -> None:
         _measure(
             "person search page (surname)",
             lambda i: get(f"/people/?q={surnames[i % len(surnames)]}"),
+            args.runs,
+        ),
+        _measure("assessment form submit", submit_assessment, args.runs),
+        _measure(
+            "case page",
+            lambda i: get(f"/cases/{at_risk_cases[i % len(at_risk_cases)].pk}/"),
+            args.runs,
+        ),
+        _measure(
+            f"chronology page ({busy.chronology.count()} events)",
+            lambda i: chronology_get(f"/people/{busy.pk}/chronology/"),
             args.runs,
         ),
     ]

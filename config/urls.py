@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("harbour.accounts.urls")),
     path("people/", include("harbour.people.urls")),
     path("referrals/", include("harbour.referrals.urls")),
+    path("assessments/", include("harbour.assessments.urls")),
+    path("cases/", include("harbour.cases.urls")),
     path("audit/", include("harbour.audit.urls")),
     path("access/", include("harbour.access.urls")),
     path("notifications/", include("harbour.notifications.urls")),
