@@ -31,7 +31,7 @@ from harbour.referrals.forms import (
     StaffReferralForm,
     TriageDecisionForm,
 )
-from harbour.referrals.models import Referral, ReferralStatus
+from harbour.referrals.models import Referral, ReferralStatus, TriageRoute
 
 PUBLIC_REFERENCE_SESSION_KEY = "public_concern_reference"
 
@@ -166,9 +166,31 @@ def _triage_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     return context
 
 
+def _next_steps(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    """After a decision: start an assessment (exploitation screening and beyond) or open a case."""
+    from harbour.cases.services import case_open_blockers
+
+    if referral.status != ReferralStatus.DECIDED or referral.person is None:
+        return {}
+    visible_cases = list(policy.case_visible_to(request.user).filter(person=referral.person)[:1])
+    steps = {
+        "assess": policy.may_assess(request.user)
+        and referral.decision.route != TriageRoute.NO_FURTHER_ACTION,
+        "open_case": policy.may_manage_cases(request.user)
+        and not case_open_blockers(referral=referral),
+        "cases": visible_cases,
+    }
+    return steps if any(steps.values()) else {}
+
+
 def referral_detail(request: HttpRequest, referral_id: Any) -> HttpResponse:
     referral = selectors.referral_get(viewer=request.user, referral_id=referral_id, request=request)
-    context = {"referral": referral, "now": timezone.now(), **_triage_context(request, referral)}
+    context = {
+        "referral": referral,
+        "now": timezone.now(),
+        "next_steps": _next_steps(request, referral),
+        **_triage_context(request, referral),
+    }
     return render(request, "referrals/referral_detail.html", context)
 
 
