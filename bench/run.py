@@ -115,20 +115,22 @@ def main() -> None:
     django.setup()
     from django.db.models import Count
     from django.test import Client
+    from django.utils import timezone
 
-    from bench.seed_casework import busy_child, seed_casework
     from harbour.access.policy import person_visible_to
     from harbour.accounts.models import Role, User
     from harbour.assessments.catalogue import catalogue_for_area
     from harbour.assessments.suggestion import AnswerInput, suggest
     from harbour.cases.models import Case
+    from harbour.demo.casework import add_busy_child, busy_child, seed_casework
     from harbour.matching.scorer import ChildDetails
     from harbour.matching.services import match_child_for_viewer
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
 
-    written = seed_casework(seed=1)
-    if written:
+    written = seed_casework(seed=1, now=timezone.now())
+    written["busy child events"] = add_busy_child(seed=1, now=timezone.now())
+    if any(written.values()):
         print("Casework written:", ", ".join(f"{k} {v}" for k, v in written.items()))
 
     rng = random.Random(2026)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from harbour.accounts.models import Agency, Area, Membership, Team, User
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_event
+from harbour.demo.casework import add_busy_child, seed_casework, wipe_casework
 from harbour.demo.partnership import account_specs, build_partnership
 from harbour.demo.people import PeopleGenerator, PersonRecord, plan_population
 from harbour.demo.referrals import ReferralGenerator, ReferralRows
@@ -122,6 +123,7 @@ def wipe_unused_demo() -> None:
     usernames = {spec.username for spec in account_specs()}
     try:
         with transaction.atomic():
+            wipe_casework()
             TriageDecision.objects.all().delete()
             ReferralConcern.objects.all().delete()
             Referral.objects.all().delete()
@@ -259,6 +261,14 @@ def seed_demo(
                 if progress is not None:
                     progress(index + 1, plan.size)
         counts["awaiting triage"] = counts.get("referrals", 0) - counts.get("triage decisions", 0)
+        casework = seed_casework(seed=seed, now=now)
+        counts.update(
+            {
+                "risk assessments": casework.get("assessments", 0),
+                "cases": casework.get("cases", 0),
+                "child with a long history": 1 if add_busy_child(seed=seed, now=now) else 0,
+            }
+        )
         record_event(
             actor=None,
             action="demo.seeded",

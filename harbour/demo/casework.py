@@ -1,11 +1,13 @@
-"""Bulk casework for the benchmark: one assessment and one case for every child at risk.
+"""Synthetic casework: one assessment and one case for every child at risk.
 
 "At risk" here: a child with a referral the front door routed to exploitation screening, a
-strategy discussion or the panel. Rows are written with ``bulk_create`` for speed (the services
-would take most of an hour at this scale); they have the same shape the services write, and
-the suggestion is computed by the real engine. Audit rows are not written for this bulk load.
+strategy discussion or the panel. Rows are written in bulk (the services would take most of an
+hour at benchmark scale) in the shape the services write; the suggestion comes from the real
+engine, and about one in eight practitioners overrides it (either way, with a reason). Some
+cases are stepped down or closed, and some reviews are overdue. Used by ``seed_demo`` and by the
+benchmark; like the rest of the seed, these rows are covered by the one ``demo.seeded`` event.
 
-Also makes one "busy" child with 300 chronology events over five years that point at real
+``add_busy_child`` gives one child 300 chronology events over five years pointing at real
 referrals, assessments and case events, so the chronology benchmark does real access checks.
 """
 
@@ -17,6 +19,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+
+from harbour.demo.partnership import new_uuid
 
 BATCH = 2000
 BUSY_CHILD_EVENTS = 300
@@ -42,7 +46,7 @@ def _answers(rng: random.Random, catalogue: Any) -> dict[str, Any]:
     return answers
 
 
-def seed_casework(*, seed: int = 1) -> dict[str, int]:
+def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
     """Create the casework if there is none yet; returns the counts written."""
     from harbour.accounts.models import AgencyType, Membership, Role
     from harbour.assessments.catalogue import catalogue_for_area
@@ -61,13 +65,14 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
 
     if Assessment.objects.exists():
         return {}
-    rng = random.Random(seed)
-    now = timezone.now()
-    today = timezone.localdate()
+    rng = random.Random(f"harbour-demo:{seed}:casework")
+    today = timezone.localdate(now)
     leads: dict[Any, list[Any]] = {}
-    for membership in Membership.objects.filter(
-        role=Role.LEAD_PROFESSIONAL, is_active=True
-    ).select_related("agency"):
+    for membership in (
+        Membership.objects.filter(role=Role.LEAD_PROFESSIONAL, is_active=True)
+        .select_related("agency")
+        .order_by("agency__name", "user__username")
+    ):
         for area in membership.agency.areas.all():
             leads.setdefault(area.pk, []).append((membership.user_id, membership.agency))
     police = Membership.objects.filter(agency__agency_type=AgencyType.POLICE).first()
@@ -75,7 +80,6 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
     at_risk = (
         Referral.objects.filter(decision__route__in=AT_RISK_ROUTES, person__isnull=False)
         .order_by("person_id", "-received_at")
-        .distinct("person_id")
         .values_list("person_id", "pk", "area_id", "received_at")
     )
     counts = {"assessments": 0, "answers": 0, "cases": 0, "chronology": 0}
@@ -83,8 +87,16 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
 
     def flush() -> None:
         persons = Person.objects.in_bulk([person_id for person_id, *_ in batch])
-        assessments, answers, cases, members, involvements = [], [], [], [], []
-        types, goals, actions, changes, chronology = [], [], [], [], []
+        assessments: list[Any] = []
+        answers: list[Any] = []
+        cases: list[Any] = []
+        members: list[Any] = []
+        involvements: list[Any] = []
+        types: list[Any] = []
+        goals: list[Any] = []
+        actions: list[Any] = []
+        changes: list[Any] = []
+        chronology: list[Any] = []
         for person_id, referral_id, area_id, received_at in batch:
             person = persons[person_id]
             lead_user_id, lead_agency = rng.choice(leads[area_id])
@@ -92,9 +104,13 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
             given = _answers(rng, catalogue)
             age = person.age_on(today)
             suggestion = suggest(catalogue=catalogue, answers=given, age=age)
-            level = suggestion.level
-            completed = received_at + datetime.timedelta(days=rng.randint(1, 20))
+            completed = min(
+                received_at + datetime.timedelta(days=rng.randint(1, 20)),
+                now - datetime.timedelta(hours=1),
+            )
+            level, direction, reason = _practitioner_decision(rng, catalogue, suggestion.level)
             assessment = Assessment(
+                id=new_uuid(rng),
                 person=person,
                 area_id=area_id,
                 catalogue_key=catalogue.key,
@@ -105,7 +121,9 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                 suggested_level=suggestion.level,
                 explanation=suggestion.explanation,
                 level=level,
-                rationale="Agreed with the suggested level after speaking with the child.",
+                rationale="Decided after speaking with the child, their carer and the school.",
+                override_direction=direction,
+                override_reason=reason,
                 seen_alone="yes",
                 review_due_on=(
                     completed + datetime.timedelta(days=catalogue.review_days(level))
@@ -117,6 +135,7 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
             assessments.append(assessment)
             answers += [
                 AssessmentAnswer(
+                    id=new_uuid(rng),
                     assessment=assessment,
                     indicator_id=indicator_id,
                     answer=answer.answer,
@@ -126,6 +145,7 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                 for indicator_id, answer in given.items()
             ]
             case = Case(
+                id=new_uuid(rng),
                 person=person,
                 area_id=area_id,
                 referral_id=referral_id,
@@ -135,13 +155,19 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                 opened_by_id=lead_user_id,
                 plan_review_due_on=(completed + datetime.timedelta(days=56)).date(),
             )
+            _close_some(rng, case, completed, now, changes)
             cases.append(case)
-            types.append(CaseExploitationType(case=case, category="sexual_exploitation"))
+            types.append(
+                CaseExploitationType(id=new_uuid(rng), case=case, category="sexual_exploitation")
+            )
             case_agencies = [lead_agency] + ([police_agency] if police_agency else [])
             for agency in case_agencies:
-                members.append(CaseAgency(case=case, agency=agency, joined_at=completed))
+                members.append(
+                    CaseAgency(id=new_uuid(rng), case=case, agency=agency, joined_at=completed)
+                )
                 involvements.append(
                     Involvement(
+                        id=new_uuid(rng),
                         person=person,
                         agency=agency,
                         kind="case",
@@ -152,6 +178,7 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                     )
                 )
             goal = PlanGoal(
+                id=new_uuid(rng),
                 case=case,
                 description="Stay safe when out in the evenings",
                 agreed_with_child="yes",
@@ -161,6 +188,7 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
             for days in (14, 42):
                 actions.append(
                     PlanAction(
+                        id=new_uuid(rng),
                         case=case,
                         goal=goal,
                         description="Weekly direct work session",
@@ -171,11 +199,16 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                 )
             changes.append(
                 CaseStatusChange(
-                    case=case, to_status="open", changed_at=completed, changed_by_id=lead_user_id
+                    id=new_uuid(rng),
+                    case=case,
+                    to_status="open",
+                    changed_at=completed,
+                    changed_by_id=lead_user_id,
                 )
             )
             chronology += [
                 ChronologyEntry(
+                    id=new_uuid(rng),
                     person=person,
                     occurred_at=completed,
                     event_type="assessment.completed",
@@ -185,6 +218,7 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                     source_id=str(assessment.pk),
                 ),
                 ChronologyEntry(
+                    id=new_uuid(rng),
                     person=person,
                     occurred_at=completed,
                     event_type="case.opened",
@@ -194,43 +228,118 @@ def seed_casework(*, seed: int = 1) -> dict[str, int]:
                     source_id=str(case.pk),
                 ),
             ]
+        for row in (
+            *assessments,
+            *answers,
+            *cases,
+            *types,
+            *members,
+            *involvements,
+            *goals,
+            *actions,
+            *changes,
+            *chronology,
+        ):
+            if getattr(row, "created_at", None) is None:
+                row.created_at = row.updated_at = now
         with transaction.atomic():
             Assessment.objects.bulk_create(assessments, batch_size=BATCH)
             AssessmentAnswer.objects.bulk_create(answers, batch_size=BATCH * 10)
             Case.objects.bulk_create(cases, batch_size=BATCH)
-            for model, rows in (
-                (CaseExploitationType, types),
-                (CaseAgency, members),
-                (Involvement, involvements),
-                (PlanGoal, goals),
-                (PlanAction, actions),
-                (CaseStatusChange, changes),
-                (ChronologyEntry, chronology),
-            ):
-                model.objects.bulk_create(rows, batch_size=BATCH * 5)
+            CaseExploitationType.objects.bulk_create(types, batch_size=BATCH * 5)
+            CaseAgency.objects.bulk_create(members, batch_size=BATCH * 5)
+            Involvement.objects.bulk_create(involvements, batch_size=BATCH * 5)
+            PlanGoal.objects.bulk_create(goals, batch_size=BATCH * 5)
+            PlanAction.objects.bulk_create(actions, batch_size=BATCH * 5)
+            CaseStatusChange.objects.bulk_create(changes, batch_size=BATCH * 5)
+            ChronologyEntry.objects.bulk_create(chronology, batch_size=BATCH * 5)
         counts["assessments"] += len(assessments)
         counts["answers"] += len(answers)
         counts["cases"] += len(cases)
         counts["chronology"] += len(chronology)
         batch.clear()
 
+    previous_person = None
     for row in at_risk.iterator(chunk_size=BATCH):
+        if row[0] == previous_person:
+            continue  # their latest at-risk referral opened the case
+        previous_person = row[0]
         batch.append(row)
         if len(batch) >= BATCH:
             flush()
     if batch:
         flush()
-    counts["busy_child_events"] = _busy_child(rng=rng, now=now)
     return counts
 
 
-def _busy_child(*, rng: random.Random, now: datetime.datetime) -> int:
+UP_REASON = (
+    "The worker is more worried than the indicators show: the child went quiet when asked "
+    "about the older friends who collect them."
+)
+DOWN_REASON = (
+    "The indicators are historic: the child has moved placement, is back in school and the "
+    "older associate has been arrested."
+)
+
+
+def _practitioner_decision(
+    rng: random.Random, catalogue: Any, suggested: str
+) -> tuple[str, str, str]:
+    """Most agree with the suggestion; about one in eight override it, either way."""
+    rank = catalogue.rank(suggested)
+    draw = rng.random()
+    if draw < 0.08 and rank < len(catalogue.levels) - 1:
+        return catalogue.levels[rank + 1].id, "up", UP_REASON
+    if draw < 0.12 and rank > 0:
+        return catalogue.levels[rank - 1].id, "down", DOWN_REASON
+    return suggested, "none", ""
+
+
+def _close_some(
+    rng: random.Random,
+    case: Any,
+    opened: datetime.datetime,
+    now: datetime.datetime,
+    changes: list[Any],
+) -> None:
+    """Step down or close some of the older cases, with their status history."""
+    from harbour.cases.models import CaseStatusChange
+
+    age_days = (now - opened).days
+    draw = rng.random()
+    if age_days < 120 or draw > 0.35:
+        return
+    when = opened + datetime.timedelta(days=rng.randint(60, age_days))
+    if draw < 0.2:
+        case.status, case.closed_at = "closed", when
+        case.closure_reason = "risk_reduced"
+        case.closure_note = "Plan goals met; the child agreed the case could close."
+    else:
+        case.status = "stepped_down"
+        case.monitoring_until = (when + datetime.timedelta(days=90)).date()
+    changes.append(
+        CaseStatusChange(
+            id=new_uuid(rng),
+            case=case,
+            from_status="open",
+            to_status=case.status,
+            reason="Review agreed risk has reduced.",
+            changed_at=when,
+            changed_by_id=case.lead_professional_id,
+        )
+    )
+
+
+def add_busy_child(*, seed: int, now: datetime.datetime) -> int:
     """Give one child with a case 300 chronology events over five years, each pointing at a real
     record: referral events, assessments, and events of their case."""
     from harbour.assessments.models import Assessment
     from harbour.cases.models import Case
     from harbour.people.models import ChronologyEntry
 
+    rng = random.Random(f"harbour-demo:{seed}:busy-child")
+    if ChronologyEntry.objects.filter(event_type="demo.history").exists():
+        return 0
     case = Case.objects.select_related("person", "lead_agency").order_by("opened_at").first()
     if case is None:
         return 0
@@ -257,10 +366,13 @@ def _busy_child(*, rng: random.Random, now: datetime.datetime) -> int:
             source_type, source_id, summary = "cases.case", str(case.pk), "Case note recorded"
         entries.append(
             ChronologyEntry(
+                id=new_uuid(rng),
                 person=person,
                 occurred_at=when,
-                event_type="bench.event",
+                event_type="demo.history",
                 summary=summary,
+                created_at=when,
+                updated_at=when,
                 agency=case.lead_agency,
                 source_type=source_type,
                 source_id=source_id,
@@ -271,12 +383,41 @@ def _busy_child(*, rng: random.Random, now: datetime.datetime) -> int:
 
 
 def busy_child() -> Any:
-    """The child the chronology benchmark reads, and the case it belongs to."""
+    """The child with the long history (``add_busy_child``)."""
     from harbour.people.models import ChronologyEntry, Person
 
     person_id = (
-        ChronologyEntry.objects.filter(event_type="bench.event")
+        ChronologyEntry.objects.filter(event_type="demo.history")
         .values_list("person_id", flat=True)
         .first()
     )
+    if person_id is None:
+        raise LookupError("No child with a long history: run add_busy_child first")
     return Person.objects.get(pk=person_id)
+
+
+def wipe_casework() -> None:
+    """Delete all assessments and cases (``seed_demo --fresh`` on a demo nobody has used)."""
+    from harbour.assessments.models import Assessment, AssessmentAnswer
+    from harbour.cases.models import (
+        Case,
+        CaseAgency,
+        CaseExploitationType,
+        CaseReview,
+        CaseStatusChange,
+        PlanAction,
+        PlanGoal,
+    )
+
+    AssessmentAnswer.objects.all().delete()
+    Assessment.objects.all().delete()
+    for model in (
+        PlanAction,
+        PlanGoal,
+        CaseReview,
+        CaseStatusChange,
+        CaseAgency,
+        CaseExploitationType,
+    ):
+        model.objects.all().delete()
+    Case.objects.all().delete()
