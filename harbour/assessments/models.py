@@ -71,6 +71,10 @@ class Assessment(BaseModel):
     contributing_agencies = models.ManyToManyField(Agency, related_name="+", blank=True)
 
     review_due_on = models.DateField(db_index=True)
+    is_current = models.BooleanField(
+        default=False,
+        help_text="The child's latest assessment: the one whose level and review date count.",
+    )
     completed_at = models.DateTimeField(db_index=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments_completed"
@@ -82,6 +86,32 @@ class Assessment(BaseModel):
         indexes = [
             models.Index(fields=["person", "-completed_at"], name="assessment_person_idx"),
             models.Index(fields=["area", "review_due_on"], name="assessment_review_idx"),
+            models.Index(
+                fields=["review_due_on"],
+                condition=models.Q(is_current=True),
+                name="assessment_current_review_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(is_current=True),
+                name="assessment_one_current_per_person",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rationale=""), name="assessment_has_rationale"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(override_direction="none", level=models.F("suggested_level"))
+                    | (
+                        ~models.Q(override_direction="none")
+                        & ~models.Q(level=models.F("suggested_level"))
+                        & ~models.Q(override_reason="")
+                    )
+                ),
+                name="assessment_override_is_explained",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +150,10 @@ class AssessmentAnswer(BaseModel):
             models.CheckConstraint(
                 condition=~models.Q(answer="yes") | ~models.Q(narrative=""),
                 name="assessment_answer_yes_has_narrative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recency="") | models.Q(answer="yes"),
+                name="assessment_answer_recency_only_for_yes",
             ),
         ]
 

@@ -6,4 +6,5 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from harbour.cases import audit_events  # noqa: F401  registers the vocabulary
+        # Registers the audit vocabulary and the cases.* permissions.
+        from harbour.cases import audit_events, rules  # noqa: F401

@@ -17,6 +17,10 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+#: A live case is one the partnership is still working (open) or watching (stepped down).
+LIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.STEPPED_DOWN)
+
+
 class ClosureReason(models.TextChoices):
     RISK_REDUCED = "risk_reduced", "Risk reduced: plan goals met"
     MOVED_AWAY = "moved_away", "Moved out of the partnership's area"
@@ -55,6 +59,14 @@ class Case(BaseModel):
             models.Index(fields=["person", "status"], name="case_person_idx"),
             models.Index(fields=["area", "status"], name="case_area_idx"),
         ]
+        constraints = [
+            # A child has at most one live case (open or stepped down): new work joins it.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["open", "stepped_down"]),
+                name="case_one_live_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Case for {self.person} ({self.get_status_display()})"
@@ -81,6 +93,7 @@ class CaseAgency(BaseModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_memberships")
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
+    left_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["agency__name"]
@@ -140,6 +153,25 @@ class PlanAction(BaseModel):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class PlanActionUpdate(BaseModel):
+    """One update to an action: its status then, and what the person updating it said."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    from_status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class ReviewOutcome(models.TextChoices):

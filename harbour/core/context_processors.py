@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from harbour.access import policy
+from harbour.accounts.models import Role
 
 
 def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
@@ -22,6 +23,10 @@ def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
         ]
     if policy.may_triage(user):
         items.append(("Front door queue", reverse("referrals:queue")))
+    if policy.viewer_for(user).has_role(Role.LEAD_PROFESSIONAL):
+        items.append(("My cases", reverse("cases:mine")))
+    if policy.may_assess(user):
+        items.append(("Reviews due", reverse("assessments:overdue")))
     if policy.may_review_audit(user):
         items.append(("Information governance", reverse("audit:governance")))
     if policy.may_administer(user):

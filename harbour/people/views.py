@@ -46,6 +46,14 @@ def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         .select_related("decision")
         .order_by("-received_at"),
         "may_review_audit": policy.may_review_audit(request.user),
+        "cases": policy.case_visible_to(request.user)
+        .filter(person=person)
+        .select_related("lead_professional")
+        .order_by("-opened_at"),
+        "assessments": policy.assessment_visible_to(request.user)
+        .filter(person=person)
+        .order_by("-completed_at")[:3],
+        "may_assess": policy.may_assess(request.user),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -168,4 +168,38 @@ class Migration(migrations.Migration):
             model_name='planaction',
             index=models.Index(fields=['owner', 'status', 'due_on'], name='plan_action_owner_idx'),
         ),
+        migrations.CreateModel(
+            name='PlanActionUpdate',
+            fields=[
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('from_status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], max_length=20)),
+                ('to_status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], max_length=20)),
+                ('note', models.TextField(blank=True)),
+                ('changed_at', models.DateTimeField()),
+            ],
+            options={
+                'ordering': ['changed_at'],
+            },
+        ),
+        migrations.AddField(
+            model_name='caseagency',
+            name='left_reason',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddConstraint(
+            model_name='case',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'stepped_down'])), fields=('person',), name='case_one_live_per_person'),
+        ),
+        migrations.AddField(
+            model_name='planactionupdate',
+            name='action',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='cases.planaction'),
+        ),
+        migrations.AddField(
+            model_name='planactionupdate',
+            name='changed_by',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
     ]

@@ -1,0 +1,14 @@
+"""The project's URLs with the cases app at ``cases/`` (until the root URLconf includes it)."""
+
+from django.urls import include, path
+from django.urls.resolvers import URLResolver
+
+from config.urls import urlpatterns as project_urlpatterns
+
+_included = any(
+    isinstance(pattern, URLResolver) and pattern.namespace == "cases"
+    for pattern in project_urlpatterns
+)
+urlpatterns = list(project_urlpatterns)
+if not _included:
+    urlpatterns.append(path("cases/", include("harbour.cases.urls")))
