@@ -258,6 +258,14 @@ def may_manage_cases(user: Any) -> bool:
     return viewer_for(user).has_role(*CASE_MANAGING_ROLES)
 
 
+#: Roles that see the list of children whose assessment review is overdue.
+OVERDUE_REVIEW_LIST_ROLES = frozenset({Role.FRONT_DOOR, Role.COORDINATOR, Role.LEAD_PROFESSIONAL})
+
+
+def may_list_overdue_reviews(user: Any) -> bool:
+    return viewer_for(user).has_role(*OVERDUE_REVIEW_LIST_ROLES)
+
+
 def may_review_audit(user: Any) -> bool:
     return viewer_for(user).has_role(Role.INFORMATION_GOVERNANCE)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from harbour.access import policy
-from harbour.accounts.models import Agency, Area, Role
+from harbour.accounts.models import Agency, Area
 from harbour.assessments import selectors, services
 from harbour.assessments.catalogue import Catalogue, catalogue_for_area
 from harbour.assessments.display import explanation_view, level_colour
@@ -28,11 +28,10 @@ from harbour.people import selectors as people_selectors
 from harbour.people.models import Person
 
 #: Who sees the list of overdue assessment reviews.
-OVERDUE_LIST_ROLES = (Role.FRONT_DOOR, Role.COORDINATOR, Role.LEAD_PROFESSIONAL)
 
 
 def may_list_overdue_reviews(user: Any) -> bool:
-    return policy.viewer_for(user).has_role(*OVERDUE_LIST_ROLES)
+    return policy.may_list_overdue_reviews(user)
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:

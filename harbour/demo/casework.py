@@ -131,6 +131,7 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
                 completed_at=completed,
                 completed_by_id=lead_user_id,
                 completed_by_agency=lead_agency,
+                is_current=True,
             )
             assessments.append(assessment)
             answers += [

@@ -50,9 +50,7 @@ def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         .filter(person=person)
         .select_related("lead_professional")
         .order_by("-opened_at"),
-        "assessments": policy.assessment_visible_to(request.user)
-        .filter(person=person)
-        .order_by("-completed_at")[:3],
+        "current_risk": _current_risk(request, person),
         "may_assess": policy.may_assess(request.user),
     }
     return render(request, "people/person_detail.html", context)
@@ -113,3 +111,23 @@ def person_chronology(request: HttpRequest, person_id: Any) -> HttpResponse:
     person = selectors.person_get(viewer=request.user, person_id=person_id, request=request)
     events = selectors.person_chronology(viewer=request.user, person=person)
     return render(request, "people/chronology.html", {"person": person, "events": events})
+
+
+def _current_risk(request: HttpRequest, person: Any) -> dict[str, Any] | None:
+    """The child's current assessment with its levels as its own catalogue names them."""
+    from harbour.assessments.selectors import catalogue_of
+
+    current = (
+        policy.assessment_visible_to(request.user).filter(person=person, is_current=True).first()
+    )
+    if current is None:
+        return None
+    catalogue = catalogue_of(current)
+    rank = catalogue.rank(current.level) if catalogue.has_level(current.level) else 0
+    return {
+        "assessment": current,
+        "level": catalogue.label_for(current.level),
+        "suggested": catalogue.label_for(current.suggested_level),
+        "is_top": rank == len(catalogue.levels) - 1,
+        "is_lowest": rank == 0,
+    }

@@ -22,11 +22,6 @@ from tests.browser.conftest import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _assessment_urls(settings):
-    settings.ROOT_URLCONF = "harbour.assessments.tests.urls"
-
-
 @pytest.fixture
 def north():
     setup = partnership("northbrook", "Northbrook")

@@ -11,11 +11,6 @@ from harbour.assessments.tests.factories import Partnership, partnership
 
 
 @pytest.fixture(autouse=True)
-def _assessment_urls(settings) -> None:
-    settings.ROOT_URLCONF = "harbour.assessments.tests.urls"
-
-
-@pytest.fixture(autouse=True)
 def _fresh_catalogues() -> Iterator[None]:
     clear_catalogue_cache()
     yield
