@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import Truncator
 
 from harbour.accounts.models import Agency, Area
 from harbour.core.models import BaseModel
@@ -121,7 +122,7 @@ class PlanGoal(BaseModel):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return self.description[:60]
+        return Truncator(self.description).chars(80)
 
 
 class ActionStatus(models.TextChoices):

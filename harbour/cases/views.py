@@ -100,6 +100,7 @@ def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
         "case": case,
         "today": timezone.localdate(),
         "assessment": assessment,
+        "risk_level_label": _level_label(assessment),
         "assessment_start_url": ASSESSMENT_START_PATH
         + "?"
         + urlencode({"person": str(case.person_id), "case": str(case.pk)}),
@@ -399,3 +400,12 @@ def reopen(request: HttpRequest, case_id: Any) -> HttpResponse:
         success="The case is open.",
         context={"page_title": title, "button": title},
     )
+
+
+def _level_label(assessment: Any) -> str:
+    """The level as the assessment's own catalogue version names it."""
+    if assessment is None:
+        return ""
+    from harbour.assessments.selectors import catalogue_of
+
+    return catalogue_of(assessment).label_for(assessment.level)

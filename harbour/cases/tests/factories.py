@@ -142,7 +142,7 @@ def make_assessment(
     return Assessment.objects.create(
         person=person,
         area=world.north.area,
-        catalogue_key="harbour-exploitation",
+        catalogue_key="exploitation",
         catalogue_version=1,
         started_from="case" if case is not None else "triage",
         case=case,
