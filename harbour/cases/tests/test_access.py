@@ -117,3 +117,33 @@ def test_the_predicates_agree_with_the_policy(world: CaseWorld) -> None:
     assert world.lead.has_perm("cases.manage_case", case)
     assert world.officer.has_perm("cases.view_case", case)
     assert not world.officer.has_perm("cases.manage_case", case)
+
+
+def test_the_chronology_shows_case_events_only_while_the_agency_is_in_the_case(
+    world: CaseWorld,
+) -> None:
+    """The school knows the child through its referral, so it keeps the child's page after
+    leaving the case; the case's events drop out of the chronology it sees."""
+    from harbour.people.selectors import person_chronology
+
+    case = make_case(world, agencies=[world.north.school])
+
+    def case_events(user: Any) -> set[str]:
+        return {
+            entry.event_type
+            for entry in person_chronology(viewer=user, person=world.person)
+            if entry.source_type == "cases.case"
+        }
+
+    assert "case.opened" in case_events(world.north.referrer)
+    assert "case.opened" in case_events(world.lead)
+    services.case_agency_leave(
+        actor=world.lead, case=case, agency=world.north.school, reason="School's part done."
+    )
+    assert case_events(world.north.referrer) == set()
+    assert "case.opened" in case_events(world.lead)
+    # Referral events stay: the school made that referral.
+    sources = {
+        e.source_type for e in person_chronology(viewer=world.north.referrer, person=world.person)
+    }
+    assert "referrals.referral" in sources
