@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "harbour.referrals",
     "harbour.assessments",
     "harbour.cases",
+    "harbour.missing",
     "harbour.matching",
     "harbour.notifications",
     "harbour.demo",
