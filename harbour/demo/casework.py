@@ -109,14 +109,20 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
                 now - datetime.timedelta(hours=1),
             )
             level, direction, reason = _practitioner_decision(rng, catalogue, suggestion.level)
+            # Cases older than a review period have been kept up: the current assessment is a
+            # recent review, so only some reviews are overdue (as in a real caseload).
+            review_days = catalogue.review_days(level)
+            assessed = completed
+            if (now - completed).days > review_days:
+                assessed = now - datetime.timedelta(days=rng.uniform(1, review_days * 1.12))
             assessment = Assessment(
                 id=new_uuid(rng),
                 person=person,
                 area_id=area_id,
                 catalogue_key=catalogue.key,
                 catalogue_version=catalogue.version,
-                started_from="triage",
-                referral_id=referral_id,
+                started_from="triage" if assessed == completed else "review",
+                referral_id=referral_id if assessed == completed else None,
                 age_at_assessment=age,
                 suggested_level=suggestion.level,
                 explanation=suggestion.explanation,
@@ -125,10 +131,8 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
                 override_direction=direction,
                 override_reason=reason,
                 seen_alone="yes",
-                review_due_on=(
-                    completed + datetime.timedelta(days=catalogue.review_days(level))
-                ).date(),
-                completed_at=completed,
+                review_due_on=(assessed + datetime.timedelta(days=review_days)).date(),
+                completed_at=assessed,
                 completed_by_id=lead_user_id,
                 completed_by_agency=lead_agency,
                 is_current=True,
@@ -154,7 +158,11 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
                 lead_agency=lead_agency,
                 opened_at=completed,
                 opened_by_id=lead_user_id,
-                plan_review_due_on=(completed + datetime.timedelta(days=56)).date(),
+                plan_review_due_on=(
+                    completed + datetime.timedelta(days=56)
+                    if (now - completed).days < 56
+                    else now + datetime.timedelta(days=rng.uniform(-8, 50))
+                ).date(),
             )
             _close_some(rng, case, completed, now, changes)
             cases.append(case)
@@ -187,6 +195,8 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
             )
             goals.append(goal)
             for days in (14, 42):
+                due = completed + datetime.timedelta(days=days)
+                done = due < now - datetime.timedelta(days=7) and rng.random() < 0.88
                 actions.append(
                     PlanAction(
                         id=new_uuid(rng),
@@ -195,7 +205,9 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
                         description="Weekly direct work session",
                         owner_id=lead_user_id,
                         owner_agency=lead_agency,
-                        due_on=(completed + datetime.timedelta(days=days)).date(),
+                        due_on=due.date(),
+                        status="done" if done else "not_started",
+                        completed_at=due if done else None,
                     )
                 )
             changes.append(
@@ -211,7 +223,7 @@ def seed_casework(*, seed: int, now: datetime.datetime) -> dict[str, int]:
                 ChronologyEntry(
                     id=new_uuid(rng),
                     person=person,
-                    occurred_at=completed,
+                    occurred_at=assessed,
                     event_type="assessment.completed",
                     summary=f"Risk assessment: {level}",
                     agency=lead_agency,
