@@ -12,6 +12,8 @@ urlpatterns = [
     path("referrals/", include("harbour.referrals.urls")),
     path("assessments/", include("harbour.assessments.urls")),
     path("cases/", include("harbour.cases.urls")),
+    path("missing/", include("harbour.missing.urls")),
+    path("oversight/", include("harbour.oversight.urls")),
     path("audit/", include("harbour.audit.urls")),
     path("access/", include("harbour.access.urls")),
     path("notifications/", include("harbour.notifications.urls")),

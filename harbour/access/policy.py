@@ -25,6 +25,7 @@ from harbour.accounts.models import Role
 if TYPE_CHECKING:
     from harbour.assessments.models import Assessment
     from harbour.cases.models import Case
+    from harbour.missing.models import MissingEpisode
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
 
@@ -206,6 +207,17 @@ def assessment_visible_to(user: Any) -> QuerySet[Assessment]:
     )
 
 
+def episode_visible_to(user: Any) -> QuerySet[MissingEpisode]:
+    """Missing episodes of the children the user may see."""
+    from harbour.missing.models import MissingEpisode
+
+    if viewer_for(user).user_id is None:
+        return MissingEpisode.objects.none()
+    return MissingEpisode.objects.filter(
+        Exists(person_visible_to(user).filter(pk=OuterRef("person_id")))
+    )
+
+
 def person_matchable_by(user: Any) -> QuerySet[Person]:
     """Persons that may appear as "who already knows this child" candidates for ``user``.
 
@@ -284,4 +296,5 @@ SOURCE_POLICIES: dict[str, Callable[[Any], QuerySet[Any]]] = {
     "referrals.referral": referral_visible_to,
     "cases.case": case_visible_to,
     "assessments.assessment": assessment_visible_to,
+    "missing.episode": episode_visible_to,
 }

@@ -25,6 +25,8 @@ def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
         items.append(("Front door queue", reverse("referrals:queue")))
     if policy.viewer_for(user).has_role(Role.LEAD_PROFESSIONAL):
         items.append(("My cases", reverse("cases:mine")))
+    if policy.viewer_for(user).has_role(Role.COORDINATOR):
+        items.append(("Missing children", reverse("oversight:missing")))
     if policy.may_list_overdue_reviews(user):
         items.append(("Reviews due", reverse("assessments:overdue")))
     if policy.may_review_audit(user):

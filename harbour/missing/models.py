@@ -79,6 +79,10 @@ class MissingEpisode(BaseModel):
     #: The return-interview clock: due time from the versioned clock policy at return.
     interview_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     clock_policy_version = models.PositiveIntegerField(null=True, blank=True)
+    #: When the return home interview was offered (stops the clock: met or breached).
+    interview_offered_at = models.DateTimeField(null=True, blank=True)
+    #: When Harbour recorded that the clock ran out with no interview offered.
+    interview_breach_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
