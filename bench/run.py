@@ -123,13 +123,18 @@ def main() -> None:
     from harbour.assessments.suggestion import AnswerInput, suggest
     from harbour.cases.models import Case
     from harbour.demo.casework import add_busy_child, busy_child, seed_casework
+    from harbour.demo.missing import seed_missing
     from harbour.matching.scorer import ChildDetails
     from harbour.matching.services import match_child_for_viewer
+    from harbour.oversight.selectors import interview_offered_in_time_by_area_and_month
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
 
     written = seed_casework(seed=1, now=timezone.now())
     written["busy child events"] = add_busy_child(seed=1, now=timezone.now())
+    written["missing episodes"] = seed_missing(
+        seed=1, now=timezone.now(), episodes=300_000, years=5
+    )
     if any(written.values()):
         print("Casework written:", ", ".join(f"{k} {v}" for k, v in written.items()))
 
@@ -158,6 +163,17 @@ def main() -> None:
 
     def get(url: str) -> None:
         response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    from harbour.accounts.models import Area
+
+    all_area_ids = frozenset(Area.objects.values_list("pk", flat=True))
+    coordinator = User.objects.filter(memberships__role=Role.COORDINATOR).first()
+    coordinator_client = Client()
+    coordinator_client.force_login(coordinator)
+
+    def coordinator_get(url: str) -> None:
+        response = coordinator_client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
     def chronology_get(url: str) -> None:
@@ -235,6 +251,16 @@ def main() -> None:
             args.runs,
         ),
         _measure("assessment form submit", submit_assessment, args.runs),
+        _measure(
+            "coordinator missing page",
+            lambda i: coordinator_get("/oversight/missing/"),
+            args.runs,
+        ),
+        _measure(
+            "72-hour measure, by borough and month",
+            lambda i: interview_offered_in_time_by_area_and_month(area_ids=all_area_ids, months=60),
+            args.runs,
+        ),
         _measure(
             "case page",
             lambda i: get(f"/cases/{at_risk_cases[i % len(at_risk_cases)].pk}/"),

@@ -23,6 +23,7 @@ from harbour.accounts.models import Agency, Area, Membership, Team, User
 from harbour.audit.models import AuditEvent
 from harbour.audit.services import record_event
 from harbour.demo.casework import add_busy_child, seed_casework, wipe_casework
+from harbour.demo.missing import seed_missing, wipe_missing
 from harbour.demo.partnership import account_specs, build_partnership
 from harbour.demo.people import PeopleGenerator, PersonRecord, plan_population
 from harbour.demo.referrals import ReferralGenerator, ReferralRows
@@ -59,6 +60,10 @@ SEEDED_MODELS: tuple[type[models.Model], ...] = (
     ReferralConcern,
     TriageDecision,
 )
+
+
+#: Missing episodes over the two years, per unit of scale.
+MISSING_EPISODES_PER_SCALE = 600
 
 
 class DemoSeedRefused(Exception):
@@ -123,6 +128,7 @@ def wipe_unused_demo() -> None:
     usernames = {spec.username for spec in account_specs()}
     try:
         with transaction.atomic():
+            wipe_missing()
             wipe_casework()
             TriageDecision.objects.all().delete()
             ReferralConcern.objects.all().delete()
@@ -267,6 +273,9 @@ def seed_demo(
                 "risk assessments": casework.get("assessments", 0),
                 "cases": casework.get("cases", 0),
                 "child with a long history": 1 if add_busy_child(seed=seed, now=now) else 0,
+                "missing episodes": seed_missing(
+                    seed=seed, now=now, episodes=round(MISSING_EPISODES_PER_SCALE * scale)
+                ),
             }
         )
         record_event(
