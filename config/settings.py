@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "harbour.assessments",
     "harbour.cases",
     "harbour.missing",
+    "harbour.return_interviews",
     "harbour.oversight",
     "harbour.matching",
     "harbour.notifications",

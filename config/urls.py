@@ -13,6 +13,7 @@ urlpatterns = [
     path("assessments/", include("harbour.assessments.urls")),
     path("cases/", include("harbour.cases.urls")),
     path("missing/", include("harbour.missing.urls")),
+    path("return-interviews/", include("harbour.return_interviews.urls")),
     path("oversight/", include("harbour.oversight.urls")),
     path("audit/", include("harbour.audit.urls")),
     path("access/", include("harbour.access.urls")),

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from harbour.missing.models import MissingEpisode
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
+    from harbour.return_interviews.models import ReturnInterview
 
 #: Roles that see everything in their agency's areas.
 AREA_WIDE_ROLES = frozenset({Role.FRONT_DOOR, Role.COORDINATOR})
@@ -218,6 +219,17 @@ def episode_visible_to(user: Any) -> QuerySet[MissingEpisode]:
     )
 
 
+def interview_visible_to(user: Any) -> QuerySet[ReturnInterview]:
+    """Return home interviews of the children the user may see."""
+    from harbour.return_interviews.models import ReturnInterview
+
+    if viewer_for(user).user_id is None:
+        return ReturnInterview.objects.none()
+    return ReturnInterview.objects.filter(
+        Exists(person_visible_to(user).filter(pk=OuterRef("person_id")))
+    )
+
+
 def person_matchable_by(user: Any) -> QuerySet[Person]:
     """Persons that may appear as "who already knows this child" candidates for ``user``.
 
@@ -297,4 +309,5 @@ SOURCE_POLICIES: dict[str, Callable[[Any], QuerySet[Any]]] = {
     "cases.case": case_visible_to,
     "assessments.assessment": assessment_visible_to,
     "missing.episode": episode_visible_to,
+    "return_interviews.interview": interview_visible_to,
 }
