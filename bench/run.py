@@ -126,7 +126,7 @@ def main() -> None:
     from harbour.demo.missing import seed_missing
     from harbour.matching.scorer import ChildDetails
     from harbour.matching.services import match_child_for_viewer
-    from harbour.oversight.selectors import interview_offered_in_time_by_area_and_month
+    from harbour.oversight.selectors import interviews_offered_in_time
     from harbour.people.models import Person
     from harbour.referrals.models import Referral
 

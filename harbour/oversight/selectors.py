@@ -7,16 +7,17 @@ is defined in its docstring.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from harbour.access import policy
 from harbour.accounts.models import Area, Role
 from harbour.missing.models import EpisodeStatus, MissingEpisode, RepeatMissingAlert
+from harbour.return_interviews import selectors as return_interview_selectors
+from harbour.return_interviews.models import ReturnInterview
+from harbour.return_interviews.selectors import AreaMonthShare, share_within_72h_by_area_month
 
 LIST_LIMIT = 100
 
@@ -59,58 +60,31 @@ def interviews_awaiting_offer(
     )
 
 
-@dataclass(frozen=True)
-class MonthShare:
-    area: str
-    month: datetime.date
-    returned: int
-    offered_in_time: int
-
-    @property
-    def percent(self) -> int | None:
-        if not self.returned:
-            return None
-        return round(100 * self.offered_in_time / self.returned)
+def last_months(*, months: int, now: datetime.datetime | None = None) -> list[datetime.date]:
+    """The first day of each of the last ``months`` months (this month included), newest first."""
+    today = timezone.localdate(now or timezone.now())
+    first = today.replace(day=1)
+    result = []
+    for _ in range(months):
+        result.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return result
 
 
-def interview_offered_in_time_by_area_and_month(
-    *, area_ids: frozenset[Any], months: int = 12, now: datetime.datetime | None = None
-) -> list[MonthShare]:
-    """Of the children who returned in each month, how many were offered a return home
-    interview within the clock (offered at or before ``interview_due_at``), by borough.
-
-    Counts episodes, not children; a month is the month of the return, in UK time. Aggregate
-    only: no child is named, so no per-record access check is needed beyond the viewer's areas.
-    """
-    now = now or timezone.now()
-    since = (now - datetime.timedelta(days=31 * months)).replace(day=1)
-    rows = (
-        MissingEpisode.objects.filter(area_id__in=area_ids, returned_at__gte=since)
-        .annotate(month=TruncMonth("returned_at"))
-        .values("area__name", "month")
-        .annotate(
-            returned=Count("id"),
-            in_time=Count(
-                "id",
-                filter=Q(
-                    interview_offered_at__isnull=False,
-                    interview_offered_at__lte=F("interview_due_at"),
-                ),
-            ),
-        )
-        .order_by("area__name", "-month")
+def interviews_offered_in_time(
+    *, viewer: Any, area_ids: frozenset[Any], months: int = 12, now: datetime.datetime | None = None
+) -> list[AreaMonthShare]:
+    """The 72-hour measure by borough and month: defined once, in
+    ``return_interviews.selectors.share_within_72h_by_area_month`` (offered within 72 hours of
+    the return; clocks still running are left out of the share)."""
+    return share_within_72h_by_area_month(
+        viewer=viewer, area_ids=area_ids, months=last_months(months=months, now=now), now=now
     )
-    return [
-        MonthShare(
-            area=row["area__name"],
-            month=row["month"].date()
-            if isinstance(row["month"], datetime.datetime)
-            else row["month"],
-            returned=row["returned"],
-            offered_in_time=row["in_time"],
-        )
-        for row in rows
-    ]
+
+
+def interviews_refused(*, viewer: Any) -> list[ReturnInterview]:
+    """Interviews the child refused, in the viewer's areas, newest first."""
+    return list(return_interview_selectors.interviews_refused(viewer=viewer)[:LIST_LIMIT])
 
 
 def children_with_repeat_episodes(

@@ -20,7 +20,8 @@ def missing_oversight(request: HttpRequest) -> HttpResponse:
         "open_episodes": open_episodes,
         "interviews_due": due,
         "interviews_overdue": overdue,
-        "shares": selectors.interview_offered_in_time_by_area_and_month(area_ids=areas),
+        "shares": selectors.interviews_offered_in_time(viewer=request.user, area_ids=areas),
+        "refused": selectors.interviews_refused(viewer=request.user),
         "repeats": selectors.children_with_repeat_episodes(viewer=request.user, area_ids=areas),
         "out_of_area": out_of_area,
     }

@@ -64,13 +64,33 @@ def test_offered_exactly_at_72_hours_counts_and_a_minute_later_does_not(world):
     _episode(north, returned_after_hours=10, offered_after_hours=71 + 59 / 60)
     _episode(north, returned_after_hours=10, offered_after_hours=72)
     _episode(north, returned_after_hours=10, offered_after_hours=72 + 1 / 60)
-    _episode(north, returned_after_hours=10)  # never offered
-    rows = selectors.interview_offered_in_time_by_area_and_month(
-        area_ids=frozenset({north.pk}), now=NOW
+    _episode(north, returned_after_hours=10)  # never offered, and the clock has run out
+    rows = selectors.interviews_offered_in_time(
+        viewer=world["coordinator"], area_ids=frozenset({north.pk}), now=NOW
     )
-    assert len(rows) == 1
-    assert (rows[0].area, rows[0].returned, rows[0].offered_in_time) == ("Northbrook", 4, 2)
-    assert rows[0].percent == 50
+    june = [row for row in rows if row.month == datetime.date(2026, 6, 1)]
+    assert len(rows) == 12
+    assert len(june) == 1
+    row = june[0]
+    assert (row.area_name, row.returned, row.met, row.breached, row.pending) == (
+        "Northbrook",
+        4,
+        2,
+        2,
+        0,
+    )
+    assert row.share == 0.5
+
+
+def test_last_months_are_month_starts_newest_first():
+    months = selectors.last_months(
+        months=3, now=datetime.datetime(2026, 1, 20, tzinfo=datetime.UTC)
+    )
+    assert months == [
+        datetime.date(2026, 1, 1),
+        datetime.date(2025, 12, 1),
+        datetime.date(2025, 11, 1),
+    ]
 
 
 def test_lists_show_only_the_coordinators_areas(world):
