@@ -258,7 +258,9 @@ def main() -> None:
         ),
         _measure(
             "72-hour measure, by borough and month",
-            lambda i: interview_offered_in_time_by_area_and_month(area_ids=all_area_ids, months=60),
+            lambda i: interviews_offered_in_time(
+                viewer=coordinator, area_ids=all_area_ids, months=60
+            ),
             args.runs,
         ),
         _measure(
