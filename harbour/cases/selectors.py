@@ -202,3 +202,44 @@ def my_cases(
         request=request,
     )
     return rows
+
+
+@dataclass(frozen=True)
+class ChildMissing:
+    """A child's missing episodes and return interviews, for the lead professional's list."""
+
+    missing_now: bool
+    episodes_90_days: int
+    interview_awaiting_offer: bool
+    latest_episode_id: Any
+
+
+def missing_for_children(person_ids: list[Any]) -> dict[Any, ChildMissing]:
+    """Per child: missing now, episodes in the last 90 days, and whether a return interview is
+    still to be offered. Two queries for the whole list. The children are the lead
+    professional's own cases, so no further access check is needed."""
+    from harbour.missing.models import EpisodeStatus, MissingEpisode
+
+    since = timezone.now() - datetime.timedelta(days=90)
+    counts = dict(
+        MissingEpisode.objects.filter(person_id__in=person_ids, reported_at__gte=since)
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values_list("person_id", "n")
+    )
+    result: dict[Any, ChildMissing] = {}
+    latest = (
+        MissingEpisode.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "-reported_at")
+        .values_list("person_id", "pk", "status", "returned_at", "interview_offered_at")
+    )
+    for person_id, pk, status, returned_at, offered_at in latest:
+        if person_id in result:
+            continue
+        result[person_id] = ChildMissing(
+            missing_now=status == EpisodeStatus.OPEN,
+            episodes_90_days=counts.get(person_id, 0),
+            interview_awaiting_offer=returned_at is not None and offered_at is None,
+            latest_episode_id=pk,
+        )
+    return result

@@ -88,7 +88,13 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         raise NotFoundOrForbidden
     rows = selectors.my_cases(viewer=request.user, request=request)
     overdue = sum(1 for row in rows if row.has_overdue)
-    return render(request, "cases/my_cases.html", {"rows": rows, "overdue_count": overdue})
+    missing = selectors.missing_for_children([row.case.person_id for row in rows])
+    rows_with_missing = [(row, missing.get(row.case.person_id)) for row in rows]
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"rows": rows, "rows_with_missing": rows_with_missing, "overdue_count": overdue},
+    )
 
 
 def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:

@@ -428,3 +428,29 @@ def test_my_cases_page_for_someone_leading_nothing(world: CaseWorld) -> None:
 def test_my_cases_page_is_for_casework_roles(world: CaseWorld) -> None:
     board = user_with_role(Role.BOARD_MEMBER, world.north.csc)
     assert _client(board).get(reverse("cases:mine")).status_code == 404
+
+
+def test_my_cases_shows_a_child_missing_now(client, world) -> None:
+    """The lead professional's list shows their children's missing episodes."""
+    import datetime
+
+    from django.utils import timezone
+
+    from harbour.cases.tests.factories import make_case
+    from harbour.missing.models import MissingEpisode
+
+    case = make_case(world)
+    MissingEpisode.objects.create(
+        person=case.person,
+        area=case.area,
+        missing_from="home",
+        category="missing",
+        reported_at=timezone.now() - datetime.timedelta(hours=2),
+        reported_by=world.officer,
+        reported_by_agency=world.police,
+        last_seen_at=timezone.now() - datetime.timedelta(hours=3),
+    )
+    client.force_login(world.lead)
+    page = client.get("/cases/mine/").content.decode()
+    assert "Missing now" in page
+    assert "1 episode in 90 days" in page
