@@ -90,6 +90,18 @@ class MissingEpisode(BaseModel):
             models.Index(fields=["person", "status"], name="episode_person_idx"),
             models.Index(fields=["area", "status", "reported_at"], name="episode_area_idx"),
             models.Index(fields=["area", "returned_at"], name="episode_area_return_idx"),
+            # The coordinator's "interview not yet offered" lists, in deadline order.
+            models.Index(
+                fields=["interview_due_at"],
+                condition=models.Q(returned_at__isnull=False, interview_offered_at__isnull=True),
+                name="episode_awaiting_offer_idx",
+            ),
+            # Out-of-area placements, newest first.
+            models.Index(
+                fields=["-reported_at"],
+                condition=models.Q(placed_out_of_area=True),
+                name="episode_out_of_area_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
