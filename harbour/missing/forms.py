@@ -65,8 +65,7 @@ class MomentFormMixin(GovukForm):
             text = (self.data.get(self.add_prefix(time_name)) or "").strip()
             date = cleaned.get(date_name)
             if not text:
-                self.add_error(time_name, MSG_TIME_REQUIRED)
-                continue
+                continue  # the time field itself reports that it is required
             time = parse_time(text)
             if time is None:
                 self.add_error(time_name, MSG_TIME_INVALID)
@@ -84,8 +83,8 @@ class MomentFormMixin(GovukForm):
 def _time_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
-        required=False,
         max_length=10,
+        error_messages={"required": MSG_TIME_REQUIRED},
         help_text="Use the 24-hour clock or am and pm, for example 14:30 or 2:30pm",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
     )
