@@ -42,7 +42,9 @@ from harbour.people.services import chronology_record, involvement_record
 SOURCE_TYPE = "missing.episode"
 
 #: Roles that report episodes, record returns and close them.
+#: Schools, health and care providers' staff act in Harbour as referrers: they record too.
 RECORDING_ROLES = (
+    Role.REFERRER,
     Role.POLICE_EXPLOITATION,
     Role.LEAD_PROFESSIONAL,
     Role.FRONT_DOOR,
@@ -53,8 +55,9 @@ RECORDING_ROLES = (
 GRADING_ROLES = (Role.POLICE_EXPLOITATION,)
 
 _NOT_ALLOWED = (
-    "Only police exploitation officers, lead professionals, front-door practitioners, "
-    "coordinators and return interview workers can record missing episodes"
+    "Only professionals who work with the child (schools, carers, health, police, social "
+    "workers, the front door, coordinators and return interview workers) can record missing "
+    "episodes"
 )
 _ONLY_POLICE_GRADE = "Only the police can grade the risk of a missing episode"
 

@@ -187,8 +187,20 @@ def test_a_child_the_reporter_cannot_see_is_refused(world):
 
 
 def test_a_role_that_does_not_record_episodes_is_refused(world):
+    licensing = user_with_role(Role.LICENSING, world.referrer.memberships.get().agency)
     with frozen(NOW), pytest.raises(PermissionDenied):
-        report(world, actor=world.referrer, last_seen_at=london(2026, 3, 28, 21))
+        report(world, actor=licensing, last_seen_at=london(2026, 3, 28, 21))
+
+
+def test_a_school_can_report_a_child_missing_from_education(world):
+    from harbour.people.models import Involvement
+
+    school = world.referrer.memberships.get().agency
+    Involvement.objects.create(person=world.child, agency=school, kind="holds_record")
+    with frozen(NOW):
+        episode, created = report(world, actor=world.referrer, last_seen_at=london(2026, 3, 28, 21))
+    assert created
+    assert episode.reported_by == world.referrer
 
 
 def test_the_episode_is_in_the_reporters_area_when_the_child_has_no_home_area(world):

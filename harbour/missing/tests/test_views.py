@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from harbour.accounts.models import Role
+from harbour.accounts.tests.factories import user_with_role
 from harbour.audit.models import AuditEvent
 from harbour.missing.forms import parse_time, uk_moment
 from harbour.missing.models import EpisodeStatus, MissingEpisode
@@ -165,7 +167,8 @@ def test_the_report_page_is_404_for_an_unseen_child_a_bad_id_or_a_role_that_cann
     assert client.get(f"{reverse('missing:report')}?person={stranger.pk}").status_code == 404
     assert client.get(f"{reverse('missing:report')}?person=nope").status_code == 404
     assert client.get(reverse("missing:report")).status_code == 404
-    assert _client(world.referrer).get(_report_url(world)).status_code == 404
+    licensing = user_with_role(Role.LICENSING, world.referrer.memberships.get().agency)
+    assert _client(licensing).get(_report_url(world)).status_code == 404
 
 
 # The episode page -------------------------------------------------------------------------------
