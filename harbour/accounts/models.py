@@ -30,6 +30,7 @@ class AgencyType(models.TextChoices):
     EDUCATION = "education", "Education"
     LICENSING = "licensing", "Licensing"
     VOLUNTARY = "voluntary", "Voluntary or commissioned"
+    CARE_PROVIDER = "care_provider", "Care provider (children's homes, fostering)"
     OTHER = "other", "Other"
 
 
@@ -78,6 +79,7 @@ class Role(models.TextChoices):
     BOARD_MEMBER = "board_member", "Board member"
     INFORMATION_GOVERNANCE = "information_governance", "Information governance"
     ADMINISTRATOR = "administrator", "Administrator"
+    CARE_PROVIDER = "care_provider", "Carer or care provider"
 
 
 class User(AbstractUser):

@@ -251,6 +251,14 @@ def agency_specs() -> list[AgencySpec]:
             email_domain="lanternway.example",
         ),
         AgencySpec(
+            key="care",
+            name="Brookside Children's Homes",
+            agency_type=AgencyType.CARE_PROVIDER,
+            area_codes=AREA_CODES,
+            teams=("Brookside House", "Willow Lodge"),
+            email_domain="brookside-care.example",
+        ),
+        AgencySpec(
             key="partnership",
             name="Midshire Safeguarding Children Partnership",
             agency_type=AgencyType.OTHER,
@@ -515,6 +523,8 @@ def account_specs() -> list[AccountSpec]:
     add("board.2", "partnership", None, "Partnership board member", Role.BOARD_MEMBER)
     add("ig", "partnership", unit, "Information governance manager", Role.INFORMATION_GOVERNANCE)
     add("ig.2", "partnership", unit, "Data protection officer", Role.INFORMATION_GOVERNANCE)
+    add("carer.brookside", "care", "Brookside House", "Residential care worker", Role.CARE_PROVIDER)
+    add("carer.willow", "care", "Willow Lodge", "Residential care worker", Role.CARE_PROVIDER)
     add("admin", "partnership", unit, "System administrator", Role.ADMINISTRATOR)
     add("admin.2", "partnership", unit, "Systems support officer", Role.ADMINISTRATOR)
     add("training.lead", "partnership", unit, "Partnership training lead", Role.TRAINING_LEAD)
@@ -535,6 +545,7 @@ REPRESENTATIVES: dict[str, str] = {
     Role.BOARD_MEMBER: "board",
     Role.INFORMATION_GOVERNANCE: "ig",
     Role.ADMINISTRATOR: "admin",
+    Role.CARE_PROVIDER: "carer.brookside",
 }
 
 

@@ -44,6 +44,7 @@ SOURCE_TYPE = "missing.episode"
 #: Roles that report episodes, record returns and close them.
 #: Schools, health and care providers' staff act in Harbour as referrers: they record too.
 RECORDING_ROLES = (
+    Role.CARE_PROVIDER,
     Role.REFERRER,
     Role.POLICE_EXPLOITATION,
     Role.LEAD_PROFESSIONAL,

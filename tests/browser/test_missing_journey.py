@@ -7,12 +7,9 @@ shares it with the police and the coordinator; the coordinator's oversight page 
 as offered within 72 hours. axe-core checks every page visited; the database is checked at the
 end.
 
-"A carer records the return": Harbour has no carer role, and the missing services let only
-police exploitation officers, lead professionals, front-door practitioners, coordinators and
-return interview workers record a return (``harbour.missing.services.RECORDING_ROLES``). The
-closest to the child's carer is the local authority that looks after her, so the return is
-recorded by a children's social care lead professional (her social worker). The return interview
-worker is deliberately not used for this step: the interview must be independent of the carers.
+"A carer records the return": a residential care worker of the children's home where she is
+placed (the care-provider role) records it. The return interview worker is independent of the
+carers, as the guidance requires.
 
 Harbour's forms take times to the minute and refuse a return before the report or in the future,
 so the journey runs on a controlled clock (``django.utils.timezone.now`` patched for the test and
@@ -112,6 +109,12 @@ def world(clock: Clock) -> dict[str, Any]:
     worker = user_with_role(
         Role.RETURN_INTERVIEW, charity, username="rhi", first_name="Rae", last_name="Worker"
     )
+    home = AgencyFactory(
+        name="Northbrook Children's Home", agency_type=AgencyType.CARE_PROVIDER, areas=[area]
+    )
+    carer = user_with_role(
+        Role.CARE_PROVIDER, home, username="carer", first_name="Cam", last_name="Carer"
+    )
     first, last = CHILD.split()
     child = PersonFactory(
         first_names=first,
@@ -121,6 +124,7 @@ def world(clock: Clock) -> dict[str, Any]:
         created_by_agency=police,
     )
     involvement_record(actor=lead, person=child, agency=csc, kind=InvolvementKind.HOLDS_RECORD)
+    involvement_record(actor=carer, person=child, agency=home, kind=InvolvementKind.HOLDS_RECORD)
     return {
         "area": area,
         "police": police,
@@ -193,9 +197,9 @@ def test_police_report_to_return_to_interview_to_oversight_within_72_hours(
     sign_out(page)
     page.wait_for_url(re.compile(r".*/accounts/sign-in/"))
 
-    # 2. 20:00: the child's social worker (standing in for her carer) records her return.
+    # 2. 20:00: her carer at the children's home records her return.
     clock.moment = _at(day, 20)
-    sign_in(page, base, "social", PASSWORD)
+    sign_in(page, base, "carer", PASSWORD)
     assert_accessible(page)
     page.goto(f"{base}/missing/")
     expect(page.get_by_role("heading", name="Open missing episodes")).to_be_visible()

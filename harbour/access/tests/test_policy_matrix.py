@@ -54,6 +54,8 @@ USERS: dict[str, tuple[str, str]] = {
     "lead_professional_a": (Role.LEAD_PROFESSIONAL, "csc_a"),
     "police_exploitation": (Role.POLICE_EXPLOITATION, "police"),
     "return_interview": (Role.RETURN_INTERVIEW, "charity"),
+    # A casework role whose agency knows none of these children: sees none of them.
+    "care_provider": (Role.CARE_PROVIDER, "charity"),
     "panel_member": (Role.PANEL_MEMBER, "unit"),
     "licensing": (Role.LICENSING, "unit"),
     "training_lead": (Role.TRAINING_LEAD, "unit"),
