@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks_db",
     "harbour.core",
     "harbour.accounts",
     "harbour.audit",
@@ -49,6 +53,9 @@ INSTALLED_APPS = [
     "harbour.return_interviews",
     "harbour.oversight",
     "harbour.matching",
+    "harbour.duplicates",
+    "harbour.imports",
+    "harbour.api",
     "harbour.notifications",
     "harbour.demo",
 ]
@@ -145,6 +152,36 @@ STORAGES = {
 }
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://harbour")}
+
+# Background tasks (Django's tasks API). The database backend needs a worker
+# (``manage.py db_worker``); tests and single-process demos may use the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("HARBOUR_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Person matching (harbour.matching). Splink runs on DuckDB by default; the backend is a setting
+# so PostgreSQL or Spark can serve at scale. Trained models are versioned JSON files.
+HARBOUR_MATCHING = {
+    "BACKEND": env.str("HARBOUR_MATCHING_BACKEND", default="duckdb"),
+    "MODEL_DIR": Path(
+        env.str("HARBOUR_MATCHING_MODEL_DIR", default=str(BASE_DIR / "var" / "matching"))
+    ),
+}
+
+# The partner API (harbour.api): owned by that app; see its README section and ADR.
+REST_FRAMEWORK: dict[str, object] = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS: dict[str, object] = {
+    "TITLE": "Harbour partner API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 MAILERS = {
     "default": {

@@ -18,4 +18,7 @@ urlpatterns = [
     path("audit/", include("harbour.audit.urls")),
     path("access/", include("harbour.access.urls")),
     path("notifications/", include("harbour.notifications.urls")),
+    path("duplicates/", include("harbour.duplicates.urls")),
+    path("imports/", include("harbour.imports.urls")),
+    path("", include("harbour.api.urls")),
 ]
