@@ -23,8 +23,10 @@ demo: venv
 	rm -f $(DEMO_DB)
 	DJANGO_DEBUG=1 HARBOUR_DEMO_MODE=1 DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/python manage.py migrate --verbosity 0
 	DJANGO_DEBUG=1 HARBOUR_DEMO_MODE=1 DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/python manage.py seed_demo --scale 1 --seed 2026
-	@echo "Harbour demo: open http://127.0.0.1:8000 (Ctrl+C to stop)"
-	DJANGO_DEBUG=1 HARBOUR_DEMO_MODE=1 DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Harbour demo: open http://127.0.0.1:8000 (Ctrl+C to stop; the background task worker stops with it)"
+	DJANGO_DEBUG=1 HARBOUR_DEMO_MODE=1 DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/python manage.py db_worker --no-reload --interval 1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=1 HARBOUR_DEMO_MODE=1 DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
