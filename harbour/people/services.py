@@ -49,7 +49,7 @@ class PersonDetails:
     identifiers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-def _validate(details: PersonDetails) -> None:
+def validate_person_details(details: PersonDetails) -> None:
     errors: dict[str, list[str]] = {}
     if not details.first_names.strip() and not details.last_name.strip():
         errors["first_names"] = ["Enter the person's first or last name"]
@@ -84,7 +84,7 @@ def person_create(
     *, actor: Any, agency: Agency | None, details: PersonDetails, request: Any = None
 ) -> Person:
     """Create a person, with an address and identifiers if given; their agency holds the record."""
-    _validate(details)
+    validate_person_details(details)
     person = Person(
         kind=details.kind,
         first_names=details.first_names.strip(),
