@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from harbour.access import policy
 from harbour.accounts.models import Role
+from harbour.imports.rules import may_import_anything
 
 
 def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
@@ -23,6 +24,8 @@ def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
         ]
     if policy.may_triage(user):
         items.append(("Front door queue", reverse("referrals:queue")))
+    if may_import_anything(user):
+        items.append(("Imports", reverse("imports:sources")))
     if policy.viewer_for(user).has_role(Role.LEAD_PROFESSIONAL):
         items.append(("My cases", reverse("cases:mine")))
     if policy.viewer_for(user).has_role(Role.COORDINATOR):
