@@ -170,17 +170,35 @@ HARBOUR_MATCHING = {
     ),
 }
 
-# The partner API (harbour.api): owned by that app; see its README section and ADR.
+# The partner API (harbour.api): owned by that app; see docs/api.md and ADR 0013.
 REST_FRAMEWORK: dict[str, object] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["harbour.api.authentication.PartnerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "harbour.api.problems.exception_handler",
+    # Calls per credential ("N/sec|min|hour|day"); the cache must be shared across processes.
+    "DEFAULT_THROTTLE_RATES": {"partner": env.str("HARBOUR_API_RATE", default="120/min")},
 }
 SPECTACULAR_SETTINGS: dict[str, object] = {
     "TITLE": "Harbour partner API",
+    "DESCRIPTION": (
+        "For partner systems of the safeguarding partnership: submit referrals, missing "
+        "episodes and intelligence, ask whether a child is known, read the outcome of what your "
+        "agency submitted. Each call answers only what your agency's staff could see. Errors "
+        "are RFC 9457 problem details; submissions need an Idempotency-Key."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 MAILERS = {

@@ -234,9 +234,13 @@ def referral_create_staff(
     concern: ConcernDetails,
     referrer: StaffReferrerDetails,
     person: Person | None = None,
+    source: str = ReferralSource.STAFF,
     request: Any = None,
 ) -> Referral:
-    """A professional's referral. ``person``, if given, must be one the referrer can see."""
+    """A professional's referral (on screen, or from a partner system through the API).
+
+    ``person``, if given, must be one the referrer can see.
+    """
     if not policy.may_refer(actor) or agency.pk not in policy.viewer_for(actor).casework_agency_ids:
         raise PermissionDenied("You cannot make referrals for that agency")
     errors: dict[str, list[str]] = {}
@@ -255,7 +259,7 @@ def referral_create_staff(
     if errors:
         raise ServiceValidationError(errors)
     referral = _create(
-        source=ReferralSource.STAFF,
+        source=source,
         area=area,
         child=child,
         concern=concern,
