@@ -6,7 +6,12 @@ Rules (issue 2):
 - front-door practitioners and coordinators see everything in their areas;
 - information governance sees the audit log, not case content, unless granted break-glass;
 - board members see no named record; administrators manage users and agencies, no case content;
-- a live break-glass grant lets its holder see that one person and their referrals.
+- a live break-glass grant lets its holder see that one person and their referrals;
+- a person merged into another (``Person.merged_into``, see ``harbour.duplicates``) is seen by
+  nobody: everything that pointed at them moved to the survivor. What made the merged-away record
+  visible on the person row itself (the agency that created it, its home area) counts for the
+  survivor; the merge service refuses any merge that would widen access beyond what the versioned
+  merge policy allows (``person_access_grounds`` is the same rule as a set of agencies and areas).
 
 Every function returns a queryset, so "may they see this one?" is the same query as the list.
 """
@@ -132,13 +137,15 @@ def person_visible_to(user: Any) -> QuerySet[Person]:
     from harbour.referrals.models import Referral
 
     viewer = viewer_for(user)
-    persons = Person.objects.all()
+    persons = Person.objects.filter(merged_into__isnull=True)
     if viewer.user_id is None:
         return persons.none()
     allowed = Q(pk__in=_break_glass_person_ids(viewer))
+    merged_in = Q()
     if viewer.casework_agency_ids:
         allowed |= Q(created_by_agency_id__in=viewer.casework_agency_ids)
         allowed |= Q(_agency_involved(viewer, "pk"))
+        merged_in |= Q(created_by_agency_id__in=viewer.casework_agency_ids)
     if viewer.area_wide_area_ids:
         allowed |= Q(home_area_id__in=viewer.area_wide_area_ids)
         allowed |= Q(
@@ -148,7 +155,91 @@ def person_visible_to(user: Any) -> QuerySet[Person]:
                 )
             )
         )
+        merged_in |= Q(home_area_id__in=viewer.area_wide_area_ids)
+    if merged_in:
+        # The person-row grounds of records merged into this one (see the module docstring).
+        allowed |= Q(Exists(Person.objects.filter(merged_in, merged_into_id=OuterRef("pk"))))
     return persons.filter(allowed)
+
+
+@dataclass(frozen=True)
+class AccessGrounds:
+    """Why a person is visible, as sets: casework staff of ``agency_ids``, front door and
+    coordinators of agencies serving ``area_ids``, and the holders of live break-glass grants
+    (``user_ids``) see them. The same rule as ``person_visible_to``, for comparing before and
+    after a change (a merge must not widen it unless the merge policy says so)."""
+
+    agency_ids: frozenset[Any]
+    area_ids: frozenset[Any]
+    user_ids: frozenset[Any]
+
+    def __or__(self, other: AccessGrounds) -> AccessGrounds:
+        return AccessGrounds(
+            self.agency_ids | other.agency_ids,
+            self.area_ids | other.area_ids,
+            self.user_ids | other.user_ids,
+        )
+
+    def __le__(self, other: AccessGrounds) -> bool:
+        return (
+            self.agency_ids <= other.agency_ids
+            and self.area_ids <= other.area_ids
+            and self.user_ids <= other.user_ids
+        )
+
+    def __sub__(self, other: AccessGrounds) -> AccessGrounds:
+        return AccessGrounds(
+            self.agency_ids - other.agency_ids,
+            self.area_ids - other.area_ids,
+            self.user_ids - other.user_ids,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.agency_ids or self.area_ids or self.user_ids)
+
+
+def person_access_grounds(person_id: Any) -> AccessGrounds:
+    """The grounds on which anyone may see the person now (empty for a merged-away person)."""
+    from harbour.access.models import BreakGlassGrant
+    from harbour.people.models import Involvement, Person
+    from harbour.referrals.models import Referral
+
+    person = Person.objects.filter(pk=person_id).values("merged_into_id").first()
+    if person is None or person["merged_into_id"] is not None:
+        return AccessGrounds(frozenset(), frozenset(), frozenset())
+    rows = Person.objects.filter(Q(pk=person_id) | Q(merged_into_id=person_id)).values_list(
+        "created_by_agency_id", "home_area_id"
+    )
+    agencies = {agency for agency, _ in rows if agency is not None}
+    areas = {area for _, area in rows if area is not None}
+    agencies.update(
+        Involvement.objects.filter(person_id=person_id, ended_on__isnull=True).values_list(
+            "agency_id", flat=True
+        )
+    )
+    areas.update(Referral.objects.filter(person_id=person_id).values_list("area_id", flat=True))
+    users = BreakGlassGrant.objects.filter(
+        person_id=person_id, expires_at__gt=timezone.now()
+    ).values_list("user_id", flat=True)
+    return AccessGrounds(frozenset(agencies), frozenset(areas), frozenset(users))
+
+
+def merged_person_survivor(user: Any, person_id: Any) -> Person | None:
+    """Where a merged-away person's page should go: the survivor, if ``user`` may see it.
+
+    ``None`` when the person was not merged away, or the viewer may not see the survivor (the
+    page is then a 404 like any other person they may not see).
+    """
+    from harbour.people.models import Person
+
+    survivor_id = (
+        Person.objects.filter(pk=person_id, merged_into__isnull=False)
+        .values_list("merged_into_id", flat=True)
+        .first()
+    )
+    if survivor_id is None:
+        return None
+    return person_visible_to(user).filter(pk=survivor_id).first()
 
 
 def referral_visible_to(user: Any) -> QuerySet[Referral]:
@@ -240,7 +331,7 @@ def person_matchable_by(user: Any) -> QuerySet[Person]:
 
     viewer = viewer_for(user)
     if viewer.has_role(Role.FRONT_DOOR):
-        return Person.objects.all()
+        return Person.objects.filter(merged_into__isnull=True)
     return person_visible_to(user)
 
 
@@ -290,6 +381,16 @@ def may_list_overdue_reviews(user: Any) -> bool:
     return viewer_for(user).has_role(*OVERDUE_REVIEW_LIST_ROLES)
 
 
+#: Roles that review probable duplicates and merge or unmerge records: the front door (who
+#: checks who already knows each child) and the exploitation coordinators, for the children of
+#: their areas. Administrators manage the system, not case content, so they do not.
+DUPLICATE_REVIEWING_ROLES = frozenset({Role.FRONT_DOOR, Role.COORDINATOR})
+
+
+def may_review_duplicates(user: Any) -> bool:
+    return viewer_for(user).has_role(*DUPLICATE_REVIEWING_ROLES)
+
+
 def may_review_audit(user: Any) -> bool:
     return viewer_for(user).has_role(Role.INFORMATION_GOVERNANCE)
 
@@ -303,6 +404,12 @@ def may_administer(user: Any) -> bool:
 
 
 #: The access policy of each kind of record a chronology entry can point at.
+def _partner_intelligence_visible_to(user: Any) -> QuerySet[Any]:
+    from harbour.api.selectors import intelligence_visible_to
+
+    return intelligence_visible_to(user)
+
+
 SOURCE_POLICIES: dict[str, Callable[[Any], QuerySet[Any]]] = {
     "people.person": person_visible_to,
     "referrals.referral": referral_visible_to,
@@ -310,4 +417,5 @@ SOURCE_POLICIES: dict[str, Callable[[Any], QuerySet[Any]]] = {
     "assessments.assessment": assessment_visible_to,
     "missing.episode": episode_visible_to,
     "return_interviews.interview": interview_visible_to,
+    "partner_api.intelligence": _partner_intelligence_visible_to,
 }

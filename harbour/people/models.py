@@ -113,6 +113,17 @@ class Person(BaseModel):
     created_by_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Set when a person decided this record is the same child as another: the record stays,
+    # everything that pointed at it moves to the survivor (``harbour.duplicates``), and unmerge
+    # clears it again. A merged-away person is not listed, searched or matched.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="merged_persons",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     # Derived search keys (see ``refresh_search_keys``), for search and match blocking.
     search_name = models.CharField(max_length=250, blank=True, editable=False)
     first_name_key = models.CharField(max_length=4, blank=True, editable=False)
