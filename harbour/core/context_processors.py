@@ -24,6 +24,8 @@ def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
         ]
     if policy.may_triage(user):
         items.append(("Front door queue", reverse("referrals:queue")))
+    if policy.may_review_duplicates(user):
+        items.append(("Possible duplicates", reverse("duplicates:queue")))
     if may_import_anything(user):
         items.append(("Imports", reverse("imports:sources")))
     if policy.viewer_for(user).has_role(Role.LEAD_PROFESSIONAL):

@@ -30,6 +30,10 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
+    survivor = policy.merged_person_survivor(request.user, person_id)
+    if survivor is not None:
+        # A record merged into another: the child's record is now the survivor's.
+        return redirect("people:detail", survivor.pk)
     person = selectors.person_get(viewer=request.user, person_id=person_id, request=request)
     context = {
         "person": person,
@@ -52,6 +56,7 @@ def person_detail(request: HttpRequest, person_id: Any) -> HttpResponse:
         .order_by("-opened_at"),
         "current_risk": _current_risk(request, person),
         "may_assess": policy.may_assess(request.user),
+        "may_review_duplicates": policy.may_review_duplicates(request.user),
     }
     return render(request, "people/person_detail.html", context)
 

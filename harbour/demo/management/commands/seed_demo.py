@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from harbour.demo.duplicates import seed_duplicate_queue
 from harbour.demo.partnership import DEMO_PASSWORD, demo_logins
 from harbour.demo.services import (
     DEFAULT_BATCH_SIZE,
@@ -112,6 +113,8 @@ class Command(BaseCommand):
                 f"history to {summary.now:%Y-%m-%d %H:%M} UTC) in {summary.seconds:.1f} s:"
             )
         )
+        queue = seed_duplicate_queue()
+        summary.counts["probable duplicates for review"] = queue.proposed
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>9,}")
