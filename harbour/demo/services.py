@@ -27,6 +27,7 @@ from harbour.demo.missing import seed_missing, wipe_missing
 from harbour.demo.partnership import account_specs, build_partnership
 from harbour.demo.people import PeopleGenerator, PersonRecord, plan_population
 from harbour.demo.referrals import ReferralGenerator, ReferralRows
+from harbour.duplicates.models import DuplicateCandidate
 from harbour.people.models import (
     Address,
     Alias,
@@ -116,10 +117,15 @@ def ensure_empty() -> None:
         )
 
 
+#: Audit events the seed itself writes.
+SEEDING_ACTIONS = ("demo.seeded", "duplicates.queue_refreshed")
+
+
 def wipe_unused_demo() -> None:
-    """Delete a demo that nobody has used: refused when any audit event other than ``demo.seeded``
-    exists (audit events can never be deleted, so a used database is never wiped)."""
-    used = AuditEvent.objects.exclude(action="demo.seeded").count()
+    """Delete a demo that nobody has used: refused when any audit event other than the seed's own
+    (``demo.seeded``, and the first duplicates run that fills the demo's review queue) exists
+    (audit events can never be deleted, so a used database is never wiped)."""
+    used = AuditEvent.objects.exclude(action__in=SEEDING_ACTIONS).count()
     if used:
         raise DemoSeedRefused(
             f"This database has been used ({used} audit events besides the seeding), so --fresh "
@@ -128,6 +134,7 @@ def wipe_unused_demo() -> None:
     usernames = {spec.username for spec in account_specs()}
     try:
         with transaction.atomic():
+            DuplicateCandidate.objects.all().delete()  # an unused demo decided nothing
             wipe_missing()
             wipe_casework()
             TriageDecision.objects.all().delete()

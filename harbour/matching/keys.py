@@ -1,4 +1,9 @@
-"""Pure functions for comparing names, dates and postcodes. No database, no models."""
+"""Pure functions for normalising and comparing names, dates, postcodes and identifiers.
+
+No database, no models: the matching model's features (``features``) and the intake blocking keys
+(``register``) are built from these, and other apps use ``normalise_name`` / ``soundex`` for
+search keys.
+"""
 
 from __future__ import annotations
 
@@ -52,11 +57,65 @@ _NICKNAME_GROUPS = [
     {"amelia", "millie", "amy"},
     {"emily", "em", "emmy"},
     {"ellie", "eleanor", "elle", "nell"},
+    {"anthony", "tony", "ant"},
+    {"andrew", "andy", "drew"},
+    {"edward", "ed", "eddie", "ted", "teddy"},
+    {"frederick", "fred", "freddie", "freddy"},
+    {"henry", "harry", "hal"},
+    {"james", "jim", "jimmy", "jamie"},
+    {"john", "jack", "johnny", "jon"},
+    {"richard", "rich", "ricky", "dick"},
+    {"stephen", "steven", "steve", "stevie"},
+    {"theodore", "theo", "ted"},
+    {"zachary", "zach", "zack"},
+    {"oliver", "ollie", "olly"},
+    {"archibald", "archie"},
+    {"harrison", "harry"},
+    {"frances", "fran", "frankie"},
+    {"francis", "frank", "frankie"},
+    {"georgina", "georgia", "gina"},
+    {"gabriella", "gabriel", "gabby", "ella"},
+    {"madeleine", "madeline", "maddie", "maddy"},
+    {"patricia", "pat", "patsy", "trish"},
+    {"susan", "sue", "susie"},
+    {"deborah", "debbie", "debs"},
+    {"penelope", "penny"},
+    {"florence", "flo", "florrie"},
+    {"dominic", "dom"},
+    {"kieran", "kier"},
+    {"ryan", "ry"},
+    {"mohammed", "mohammad", "muhammed", "mohamad"},
 ]
 _NICKNAMES: dict[str, set[str]] = {}
 for _group in _NICKNAME_GROUPS:
     for _name in _group:
         _NICKNAMES.setdefault(_name, set()).update(_group)
+
+
+def _nickname_components() -> dict[str, str]:
+    """Each name in the table -> the smallest name of its connected group of variants."""
+    parent: dict[str, str] = {}
+
+    def find(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    for group in _NICKNAME_GROUPS:
+        first, *rest = sorted(group)
+        for name in rest:
+            a, b = sorted((find(first), find(name)))
+            parent[b] = a
+    return {name: find(name) for name in parent}
+
+
+_CANON = _nickname_components()
+
+
+def nickname_canon(name: str) -> str:
+    """One spelling standing for a name and all its short forms (``canon(a) == canon(b)`` whenever
+    ``a`` and ``b`` are linked through the nickname table, even through a shared short form)."""
+    return _CANON.get(name, name)
 
 
 def normalise_name(value: str) -> str:
@@ -149,3 +208,71 @@ def postcode_district(postcode: str) -> str:
     """The outward code ("AB1" of "AB1 2CD")."""
     compact = re.sub(r"\s+", "", postcode).upper()
     return compact[:-3] if len(compact) > 3 else compact
+
+
+_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+_UK_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def normalise_partial_date(value: str | datetime.date | None) -> str:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (``''`` if empty); ``ValueError`` if unreadable.
+
+    Accepts ISO text (full or partial) and ``DD/MM/YYYY``; a full date must be a real date.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = value.strip()
+    if not text:
+        return ""
+    uk = _UK_DATE_RE.match(text)
+    if uk:
+        text = f"{uk.group(3)}-{uk.group(2)}-{uk.group(1)}"
+    match = _DATE_RE.match(text)
+    if not match:
+        raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    year, month, day = match.groups()
+    if month is None:
+        return year
+    if not 1 <= int(month) <= 12:
+        raise ValueError(f"{value!r} has no month {int(month)}")
+    if day is None:
+        return f"{year}-{int(month):02d}"
+    try:
+        parsed = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    return parsed.isoformat()
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case, no spaces ("LU13AB")."""
+    return re.sub(r"[^A-Z0-9]", "", value.upper())
+
+
+_ADDRESS_WORDS = {
+    "street": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "lane": "ln",
+    "close": "cl",
+    "drive": "dr",
+    "court": "ct",
+    "crescent": "cres",
+    "gardens": "gdns",
+    "place": "pl",
+    "flat": "",
+    "apartment": "",
+}
+
+
+def normalise_address(value: str) -> str:
+    """Lower case letters and digits, usual street words abbreviated, "flat" dropped."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", value.lower()).split()
+    return " ".join(w for w in (_ADDRESS_WORDS.get(word, word) for word in words) if w)
+
+
+def normalise_identifier(value: str) -> str:
+    """Upper case without spaces, dashes or slashes: references are typed many ways."""
+    return re.sub(r"[^A-Z0-9]", "", value.upper())

@@ -57,6 +57,20 @@ class FieldEvidence:
     outcome: str
     match_weight: float
 
+    @property
+    def direction(self) -> str:
+        """``for`` or ``against`` the same person (``none`` for a zero weight)."""
+        if self.match_weight > 0:
+            return "for"
+        return "against" if self.match_weight < 0 else "none"
+
+    @property
+    def bar_step(self) -> int:
+        """The bar's length in the match weight chart, in steps of 10 (a weight of 16 or more,
+        either way, is a full bar; any non-zero weight shows at least one step)."""
+        size = min(abs(self.match_weight), 16.0) / 16.0
+        return 0 if self.match_weight == 0 else max(10, round(size * 10) * 10)
+
 
 @dataclass(frozen=True)
 class RegisterMatch:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from typing import Any
 
 import pytest
@@ -98,6 +99,13 @@ def test_referral_count_can_be_set_apart_from_the_scale():
         transaction.set_rollback(True)
 
 
+def _duplicate_records(text: str) -> int:
+    """The command's count of unreviewed duplicate person records it added for the queue."""
+    found = re.search(r"unreviewed duplicate records\s+([\d,]+)", text)
+    assert found, text
+    return int(found.group(1).replace(",", ""))
+
+
 def test_command_prints_a_summary_and_the_demo_logins():
     out = io.StringIO()
     call_command(
@@ -109,7 +117,7 @@ def test_command_prints_a_summary_and_the_demo_logins():
     assert "harbour-demo-2026" in text
     for username in ("frontdoor.northbrook", "police.exploitation", "coordinator", "ig", "admin"):
         assert username in text
-    assert Person.objects.count() == 100
+    assert Person.objects.count() == 100 + _duplicate_records(text)
 
     with pytest.raises(CommandError, match="not empty"):
         call_command("seed_demo", "--scale", "0.05", stdout=io.StringIO())
@@ -118,8 +126,9 @@ def test_command_prints_a_summary_and_the_demo_logins():
 def test_fresh_replaces_a_demo_nobody_has_used():
     call_command("seed_demo", "--scale", "0.05", "--seed", "5", stdout=io.StringIO())
     first = set(Person.objects.values_list("pk", flat=True))
-    call_command("seed_demo", "--scale", "0.05", "--seed", "6", "--fresh", stdout=io.StringIO())
-    assert Person.objects.count() == 100
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "0.05", "--seed", "6", "--fresh", stdout=out)
+    assert Person.objects.count() == 100 + _duplicate_records(out.getvalue())
     assert not first & set(Person.objects.values_list("pk", flat=True))
     assert AuditEvent.objects.filter(action="demo.seeded").count() == 2  # never deleted
 

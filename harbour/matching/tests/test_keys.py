@@ -191,3 +191,47 @@ def test_date_variants_skip_impossible_dates() -> None:
 )
 def test_postcode_district(postcode: str, district: str) -> None:
     assert keys.postcode_district(postcode) == district
+
+
+# Nickname families, partial dates, identifiers -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("charlie", "charlotte"), ("charles", "charlie"), ("liz", "beth"), ("sam", "samuel")],
+)
+def test_nickname_families_share_a_canon(left: str, right: str) -> None:
+    assert keys.nickname_canon(left) == keys.nickname_canon(right)
+
+
+def test_nickname_canon_of_unknown_name_is_itself() -> None:
+    assert keys.nickname_canon("zed") == "zed"
+    assert keys.nickname_canon("amelia") != keys.nickname_canon("olivia")
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("2011-04-09", "2011-04-09"),
+        ("2011-4-9", "2011-04-09"),
+        ("09/04/2011", "2011-04-09"),
+        ("2011-04", "2011-04"),
+        ("2011", "2011"),
+        ("", ""),
+        (datetime.date(2011, 4, 9), "2011-04-09"),
+    ],
+)
+def test_normalise_partial_date(typed: str | datetime.date, normal: str) -> None:
+    assert keys.normalise_partial_date(typed) == normal
+
+
+@pytest.mark.parametrize("typed", ["2011-02-30", "2011-13", "tomorrow", "11-04-2011"])
+def test_unreadable_dates(typed: str) -> None:
+    with pytest.raises(ValueError, match=r"2011|tomorrow"):
+        keys.normalise_partial_date(typed)
+
+
+def test_identifiers_and_postcodes_normalised() -> None:
+    assert keys.normalise_identifier("bed/2024/0042") == "BED20240042"
+    assert keys.normalise_postcode(" lu1 3ab") == "LU13AB"
+    assert keys.normalise_address("Flat 2, 12 Mill Street") == "2 12 mill st"

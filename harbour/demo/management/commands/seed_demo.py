@@ -113,8 +113,9 @@ class Command(BaseCommand):
                 f"history to {summary.now:%Y-%m-%d %H:%M} UTC) in {summary.seconds:.1f} s:"
             )
         )
-        queue = seed_duplicate_queue()
-        summary.counts["probable duplicates for review"] = queue.proposed
+        duplicates = seed_duplicate_queue(seed=summary.seed)
+        summary.counts["unreviewed duplicate records"] = duplicates.records_created
+        summary.counts["probable duplicates for review"] = duplicates.queue.proposed
         width = max(len(name) for name in summary.counts)
         for name, count in summary.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>9,}")
