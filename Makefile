@@ -38,6 +38,8 @@ lint: venv
 
 bench: venv
 	$(TEST_ENV) $(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(TEST_ENV) $(BIN)/python -m bench.matching
+	$(TEST_ENV) $(BIN)/python -m bench.imports
 
 assets:
 	cd frontend && npm ci && npm run build

@@ -69,6 +69,18 @@ def _audit_log_flushable_in_tests() -> None:
     allow_test_flush_of_audit_log()
 
 
+@pytest.fixture(autouse=True)
+def _matching_register_sees_each_test(settings: Any) -> Iterator[None]:
+    """The in-process matching register is read afresh for each test and re-polled on every
+    call, so no test sees another's (rolled-back) persons or misses its own."""
+    from harbour.matching.sources import reset_register
+
+    settings.HARBOUR_MATCHING = {**settings.HARBOUR_MATCHING, "REFRESH_SECONDS": 0}
+    reset_register()
+    yield
+    reset_register()
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """One headless Debian Chromium for the session (never a downloaded browser)."""

@@ -165,6 +165,8 @@ TASKS = {
 # so PostgreSQL or Spark can serve at scale. Trained models are versioned JSON files.
 HARBOUR_MATCHING = {
     "BACKEND": env.str("HARBOUR_MATCHING_BACKEND", default="duckdb"),
+    # How often (seconds) a web process looks for persons changed by other processes.
+    "REFRESH_SECONDS": env.float("HARBOUR_MATCHING_REFRESH_SECONDS", default=2.0),
     "MODEL_DIR": Path(
         env.str("HARBOUR_MATCHING_MODEL_DIR", default=str(BASE_DIR / "var" / "matching"))
     ),

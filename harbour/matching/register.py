@@ -47,6 +47,7 @@ ROW_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fs", ("first_name_canon", "surname_2")),
     ("fy", ("first_name_canon", "dob_year")),
     ("xy", ("first_sdx", "surname_sdx", "dob_year")),
+    ("xs", ("first_sdx", "surname_sdx")),
     ("pd", ("postcode", "dob")),
     ("sp", ("surname_1", "postcode")),
 )
@@ -130,6 +131,9 @@ def query_keys(query: dict[str, str | None]) -> list[str]:
         found.append(f"fy:{canon}|{year}")
     if year and query.get("first_sdx") and query.get("surname_sdx"):
         found.append(f"xy:{query['first_sdx']}|{query['surname_sdx']}|{year}")
+    if not query.get("dob") and query.get("first_sdx") and query.get("surname_sdx"):
+        # Only a name was entered (often misspelt in both parts): names that sound the same.
+        found.append(f"xs:{query['first_sdx']}|{query['surname_sdx']}")
     return found
 
 

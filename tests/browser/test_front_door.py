@@ -56,9 +56,15 @@ def test_referral_is_corrected_triaged_and_the_referrer_sees_the_outcome(
     page.get_by_label("Child's last name").fill("Fairwether")
     page.get_by_role("button", name="Check who already knows this child").click()
 
-    # Harbour suggests the child the school already knows, with its reasons.
+    # Harbour suggests the child the school already knows, with the model's explanation: each
+    # comparison in words with its match weight, for and against.
     expect(page.get_by_role("cell", name="Jessica Fairweather")).to_be_visible()
-    expect(page.get_by_text("Last name is spelt similarly").first).to_be_visible()
+    expect(page.get_by_text("Why Jessica Fairweather may be this child")).to_be_visible()
+    evidence = page.get_by_role("table", name="Evidence for and against")
+    expect(evidence).to_be_visible()
+    expect(evidence.get_by_text("Last name is spelt similarly").first).to_be_visible()
+    expect(evidence.get_by_role("columnheader", name="Weight")).to_be_visible()
+    assert evidence.locator("tbody tr").count() >= 2
     assert_accessible(page)
     page.get_by_label("Jessica Fairweather").check()
     page.get_by_label("Child criminal exploitation (county lines)").check()

@@ -269,7 +269,12 @@ def test_rows_imported_before_are_unchanged_and_changes_are_reported_not_written
     original = Person.objects.get(last_name="Okafor2")
     second = csv_bytes(
         PERSON_HEADERS,
-        [person_row(1), person_row(2, Surname="Okafor-Lane"), person_row(3)],
+        # Row 3 is a new child (a different name and birthday from the two already held).
+        [
+            person_row(1),
+            person_row(2, Surname="Okafor-Lane"),
+            person_row(3, Forename="Tobias", Surname="Mensah", DOB="21/11/2009"),
+        ],
     )
     batch = imported(world, source, second, filename="week2.csv")
     assert batch.counts == {

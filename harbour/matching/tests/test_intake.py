@@ -227,3 +227,13 @@ def test_find_probable_duplicates_and_match_records(db: None) -> None:
     )
     assert list(found) == ["row-1"]
     assert [m.person_id for m in found["row-1"]] == [sibling.pk]
+
+
+def test_a_name_alone_misspelt_in_both_parts_still_finds_the_child(north: object) -> None:
+    """A referrer often knows only a name, spelt as they heard it."""
+    jessica = PersonFactory(first_names="Jessica", last_name="Fairweather", date_of_birth=BORN)
+    PersonFactory(first_names="Marcus", last_name="Fairweather", date_of_birth=BORN)
+    candidates = _match(north, ChildDetails(first_names="Jessika", last_name="Fairwether"))
+    assert [c.person for c in candidates][:1] == [jessica]
+    assert "Last name is spelt similarly" in _outcomes(candidates[0])
+    assert "First name is spelt similarly" in _outcomes(candidates[0])
