@@ -8,6 +8,9 @@ register(
     "duplicates.pair_view_refused", "Asked for a duplicate pair they may not see", is_refusal=True
 )
 register("duplicates.queue_refreshed", "Refreshed the queue of probable duplicates")
+register(
+    "duplicates.queue_refresh_requested", "Asked for the register to be checked for duplicates"
+)
 register("duplicates.not_same", "Decided two records are not the same child")
 register("duplicates.undecided", "Reviewed two records and left them undecided")
 register("duplicates.person_merged", "Merged another record of this child into this one")

@@ -117,6 +117,27 @@ def record_proposals(
     return summary
 
 
+def refresh_queue_request(*, actor: Any, request: Any = None) -> None:
+    """A reviewer asks for the register to be checked now (between nightly runs): a background
+    task, so the page answers at once; the request is audited."""
+    from django.db import transaction
+
+    from harbour.access import policy
+    from harbour.core.errors import NotFoundOrForbidden
+    from harbour.duplicates.tasks import refresh_duplicates_queue
+
+    if not policy.may_review_duplicates(actor):
+        raise NotFoundOrForbidden
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="duplicates.queue_refresh_requested",
+            subject_type="duplicates.duplicatecandidate",
+            request=request,
+        )
+        transaction.on_commit(refresh_duplicates_queue.enqueue)
+
+
 def refresh_queue(*, threshold: float | None = None) -> RefreshSummary:
     """De-duplicate the whole register with the matching model and refresh the queue."""
     from harbour.matching.services import find_probable_duplicates

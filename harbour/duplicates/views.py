@@ -108,6 +108,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "duplicates/queue.html", {"page": page, "rows": rows})
 
 
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Check the whole register for duplicates now (a background task)."""
+    services.refresh_queue_request(actor=request.user, request=request)
+    messages.success(
+        request,
+        "Harbour is checking the whole register for duplicates. New pairs appear here when it "
+        "has finished, usually within a minute.",
+    )
+    return redirect("duplicates:queue")
+
+
 def _pair_context(request: HttpRequest, pair: DuplicateCandidate, form: Any) -> dict[str, Any]:
     bars = explanation_bars(pair.explanation)
     return {

@@ -173,3 +173,36 @@ def test_a_refused_merge_shows_why_and_offers_no_button(world: f.DupWorld) -> No
     assert "There is a problem" in text
     assert "live case" in text
     assert "Merge the records" not in text
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reviewer_can_ask_for_the_register_to_be_checked_now(
+    world: f.DupWorld, settings: Any
+) -> None:
+    settings.TASKS = IMMEDIATE_TASKS
+    recorded_once = world.child()
+    recorded_again = world.child()
+    Person.objects.filter(pk=recorded_again.pk).update(
+        first_names=recorded_once.first_names,
+        last_name=recorded_once.last_name,
+        date_of_birth=recorded_once.date_of_birth,
+        sex=recorded_once.sex,
+    )
+    response = _client(world.north.front_door).post(reverse("duplicates:refresh"), follow=True)
+    assert response.status_code == 200
+    assert "checking the whole register" in response.content.decode()
+    assert AuditEvent.objects.filter(action="duplicates.queue_refresh_requested").count() == 1
+    assert AuditEvent.objects.filter(action="duplicates.queue_refreshed").count() == 1
+    assert DuplicateCandidate.objects.filter(
+        person_l__in=[recorded_once, recorded_again], person_r__in=[recorded_once, recorded_again]
+    ).exists()
+
+
+def test_only_reviewers_may_ask_for_a_check(world: f.DupWorld) -> None:
+    response = _client(world.north.referrer).post(reverse("duplicates:refresh"))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="duplicates.queue_refresh_requested").exists()
+    assert _client(world.north.front_door).get(reverse("duplicates:refresh")).status_code == 405
