@@ -103,8 +103,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = selectors.queue_page(
         viewer=request.user, page_number=request.GET.get("page", 1), request=request
     )
-    labels = selectors.risk_labels()
-    rows = [(pair, labels.get(pair.level_l or ""), labels.get(pair.level_r or "")) for pair in page]
+    labels, ranks = selectors.risk_labels(), selectors.risk_ranks()
+    rows = []
+    for pair in page:
+        # The higher of the two children's current risk levels (the queue is ordered by it).
+        levels = [level for level in (pair.level_l, pair.level_r) if level]
+        highest = max(levels, key=lambda level: ranks.get(level, 0)) if levels else ""
+        rows.append((pair, labels.get(highest)))
     return render(request, "duplicates/queue.html", {"page": page, "rows": rows})
 
 

@@ -206,3 +206,14 @@ def test_only_reviewers_may_ask_for_a_check(world: f.DupWorld) -> None:
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="duplicates.queue_refresh_requested").exists()
     assert _client(world.north.front_door).get(reverse("duplicates:refresh")).status_code == 405
+
+
+def test_the_queue_shows_the_higher_of_the_two_childrens_risk(world: f.DupWorld) -> None:
+    # The lower-risk child is record A (the smaller id), so showing A's risk would be wrong.
+    low, high = sorted((world.child(), world.child()), key=lambda person: person.pk)
+    f.candidate(low, high)
+    f.assessment(world, low, level="low")
+    f.assessment(world, high, level="high")
+    text = _client(world.north.front_door).get(reverse("duplicates:queue")).content.decode()
+    assert "High" in text
+    assert ">Low<" not in text.replace(" ", "")
