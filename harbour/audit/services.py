@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from harbour.audit import registry
 from harbour.audit.models import GENESIS_HASH, AuditEvent
+from harbour.core.bulk import insert_rows
 from harbour.core.middleware import client_ip
 
 #: Any constant: the PostgreSQL advisory lock that serialises appends to the chain.
@@ -163,5 +164,5 @@ def record_events(*, actor: Any, events: Sequence[EventSpec], request_id: str = 
         event.hash = event.compute_hash()
         previous = event.hash
         rows.append(event)
-    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(AuditEvent, rows)
     return len(rows)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from harbour.accounts.models import Area
 from harbour.audit.services import EventSpec, record_events
+from harbour.core.bulk import insert_rows
 from harbour.core.errors import ServiceValidationError
 from harbour.imports.models import ImportBatch, ImportedRecord, ImportRow, RowOutcome
 from harbour.imports.validation import person_details
@@ -148,11 +149,11 @@ def write_person_chunk(
                 imported_at=now,
             )
         )
-    Person.objects.bulk_create(persons)
+    insert_rows(Person, persons)
     _tell_matching([person.pk for person in persons])
-    Address.objects.bulk_create(addresses)
-    Identifier.objects.bulk_create(identifiers)
-    Involvement.objects.bulk_create(involvements)
+    insert_rows(Address, addresses)
+    insert_rows(Identifier, identifiers)
+    insert_rows(Involvement, involvements)
     record_events(actor=actor, events=events)
     return ledger
 
@@ -176,7 +177,7 @@ def commit_persons(
     for start in range(0, len(creating), CHUNK_SIZE):
         chunk = creating[start : start + CHUNK_SIZE]
         ledger = write_person_chunk(batch=batch, actor=actor, rows=chunk, home_area=home_area)
-        ImportedRecord.objects.bulk_create(ledger)
+        insert_rows(ImportedRecord, ledger)
         done += len(chunk)
         progress(done)
     held = [row for row in rows if row.outcome == RowOutcome.HOLD]
