@@ -81,6 +81,8 @@ def _ensure_seeded(database_url: str, persons: int, referrals: int) -> None:
     ).stdout.strip()
     if int(count or 0) >= persons:
         print(f"Using the seeded database {name}: {count} persons")
+        # A migration may have added a column since: planner statistics must know it.
+        subprocess.run(["psql", database_url, "-qc", "ANALYZE"], check=True)
         return
     scale = persons / 2000
     print(f"Seeding {name}: {persons} persons, {referrals} referrals (takes a few minutes)")
@@ -137,6 +139,7 @@ def main() -> None:
     )
     if any(written.values()):
         print("Casework written:", ", ".join(f"{k} {v}" for k, v in written.items()))
+        subprocess.run(["psql", args.database_url, "-qc", "VACUUM ANALYZE"], check=True)
 
     rng = random.Random(2026)
     busiest_area_id = (
