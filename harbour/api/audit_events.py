@@ -16,6 +16,11 @@ register(
     "A partner system read the outcome of its agency's referral",
     is_read=True,
 )
+register(
+    "partner_api.episode_viewed",
+    "A partner system read a missing episode its agency reported",
+    is_read=True,
+)
 register("partner_api.intelligence_submitted", "A partner system submitted intelligence")
 register(
     "partner_api.child_queried",

@@ -70,6 +70,30 @@ def referral_outcome_get(
     return referral
 
 
+def episode_get(*, credential: PartnerCredential, episode_id: Any, request: Any = None) -> Any:
+    """A missing episode the credential's agency reported (and may still see): its status,
+    return and interview clock. Any other episode, or none, is the same 404. Audited."""
+    from harbour.missing.models import MissingEpisode
+
+    viewer = credential.service_user
+    episode: MissingEpisode | None = (
+        policy.episode_visible_to(viewer)
+        .filter(pk=episode_id, reports__reported_by_agency=credential.agency)
+        .distinct()
+        .first()
+    )
+    if episode is None:
+        raise NotFoundOrForbidden
+    record_event(
+        actor=viewer,
+        action="partner_api.episode_viewed",
+        subject=episode,
+        after={"credential_id": str(credential.pk), "status": episode.status},
+        request=request,
+    )
+    return episode
+
+
 @dataclass
 class KnownCandidate:
     """A person the caller may see who may be the child asked about, and who knows them."""

@@ -56,6 +56,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="episode_create",
     ),
     path(
+        "api/v1/missing-episodes/<uuid:episode_id>/",
+        login_not_required(views.EpisodeDetailView.as_view()),
+        name="episode_detail",
+    ),
+    path(
         "api/v1/missing-episodes/<uuid:episode_id>/return/",
         login_not_required(views.EpisodeReturnView.as_view()),
         name="episode_return",

@@ -264,6 +264,22 @@ class EpisodeCreateView(PartnerAPIView):
         return self.submit(request, serializers.EpisodeReportSerializer, action)
 
 
+class EpisodeDetailView(PartnerAPIView):
+    required_scope = Scope.MISSING_WRITE
+
+    @extend_schema(
+        operation_id="missing_episode_detail",
+        summary="The status of a missing episode your agency reported (return, interview due)",
+        responses={200: serializers.EpisodeSerializer, **_problems(404)},
+        tags=["Missing episodes"],
+    )
+    def get(self, request: Request, episode_id: Any) -> Response:
+        episode = selectors.episode_get(
+            credential=self.credential(request), episode_id=episode_id, request=request._request
+        )
+        return Response(_episode_body(episode))
+
+
 class EpisodeReturnView(PartnerAPIView):
     required_scope = Scope.MISSING_WRITE
 

@@ -119,3 +119,24 @@ def test_an_episode_the_agency_cannot_see_is_404(world, police_api, issue, healt
         assert response.status_code == 404
         assert response.json()["type"] == "urn:harbour:problem:not-found"
     assert MissingEpisode.objects.get(pk=episode_id).status == EpisodeStatus.OPEN
+
+
+def test_the_reporting_agency_reads_its_episode_and_no_one_else_does(
+    world, police_api, issue, health
+):
+    from harbour.audit.models import AuditEvent
+
+    episode_id = police_api.post(EPISODES, _report(world)).json()["id"]
+    read = police_api.get(f"{EPISODES}{episode_id}/")
+    assert read.status_code == 200, read.json()
+    assert read.json()["status"] == EpisodeStatus.OPEN
+    assert read.json()["returned_at"] is None
+    assert AuditEvent.objects.filter(
+        action="partner_api.episode_viewed", subject_id=episode_id
+    ).exists()
+
+    _credential, token = issue(health, role=Role.REFERRER)
+    for path in (f"{EPISODES}{episode_id}/", f"{EPISODES}{uuid.uuid4()}/"):
+        response = ApiClient(token).get(path)
+        assert response.status_code == 404
+        assert response.json()["type"] == "urn:harbour:problem:not-found"

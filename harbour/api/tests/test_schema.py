@@ -31,6 +31,7 @@ def test_schema_and_docs_are_public(client):
         "/api/v1/referrals/",
         "/api/v1/referrals/{referral_id}/",
         "/api/v1/missing-episodes/",
+        "/api/v1/missing-episodes/{episode_id}/",
         "/api/v1/missing-episodes/{episode_id}/return/",
         "/api/v1/missing-episodes/{episode_id}/close/",
         "/api/v1/intelligence/",
@@ -158,6 +159,7 @@ def test_successful_responses_conform_to_the_schema(wsgi_token: str, world: Any)
         episode_id=episode["id"],
     )
     call("POST", "/api/v1/missing-episodes/{episode_id}/close/", None, episode_id=episode["id"])
+    call("GET", "/api/v1/missing-episodes/{episode_id}/", None, episode_id=episode["id"])
     call(
         "POST",
         "/api/v1/intelligence/",
