@@ -19,11 +19,19 @@ class SourceForm(GovukForm):
         max_length=120,
         help_text="What the extract is, so you recognise it next time: "
         "'Children's social care weekly list'",
+        error_messages={"required": "Enter a name for the source"},
     )
     kind = forms.ChoiceField(
-        label="What does the extract contain?", choices=ImportKind.choices, widget=forms.RadioSelect
+        label="What does the extract contain?",
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the extract contains"},
     )
-    agency = forms.ChoiceField(label="Agency", widget=forms.RadioSelect)
+    agency = forms.ChoiceField(
+        label="Agency",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the agency whose extract this is"},
+    )
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
