@@ -1,5 +1,6 @@
-"""The partner API's addresses: ``/api/v1/...``, the OpenAPI schema at ``/api/schema/`` and its
-browsable documentation at ``/api/docs/`` (Swagger UI from local static files, no CDN).
+"""The partner API's addresses: ``/api/v1/...``, the OpenAPI schema at ``/api/schema/``, its
+reference at ``/api/docs/`` (an accessible GOV.UK page generated from the schema) and Swagger
+UI at ``/api/docs/swagger/`` (third-party, from local static files, no CDN).
 
 Every address here is outside the staff sign-in (``login_not_required``): the API
 authenticates partner systems by their own bearer credentials, and the schema and its
@@ -12,13 +13,14 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from harbour.api import admin_views, views
+from harbour.api import admin_views, docs_views, views
 from harbour.api.schema import PartnerTokenScheme  # noqa: F401  registers the security scheme
 
 app_name = "api"
 
-#: The site's policy, except that Swagger UI sets inline ``style`` attributes on elements
-#: (``style-src-attr``); no inline script or style element, nothing from another origin.
+#: Swagger UI's policy (``/api/docs/swagger/``): the site's, except that Swagger UI sets inline
+#: ``style`` attributes on elements (``style-src-attr``); no inline script or style element,
+#: nothing from another origin.
 DOCS_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -33,13 +35,18 @@ DOCS_CSP: dict[str, list[str]] = {
     "object-src": [CSP.NONE],
 }
 
-docs_view = SpectacularSwaggerSplitView.as_view(
+swagger_view = SpectacularSwaggerSplitView.as_view(
     url_name="api:schema", template_name="api/swagger_ui.html", title="Harbour partner API"
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("api/docs/", login_not_required(csp_override(DOCS_CSP)(docs_view)), name="docs"),
+    path("api/docs/", docs_views.reference, name="docs"),
+    path(
+        "api/docs/swagger/",
+        login_not_required(csp_override(DOCS_CSP)(swagger_view)),
+        name="swagger",
+    ),
     path(
         "api/v1/referrals/",
         login_not_required(views.ReferralCreateView.as_view()),

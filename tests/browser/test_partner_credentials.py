@@ -5,8 +5,9 @@ empty form first, whose error summary links to the fields), sees the credential 
 test calls the API with it over HTTP; the administrator revokes it with a reason, and the same
 call is then refused (401, an RFC 9457 problem). axe-core checks every Harbour page visited.
 
-The API documentation (Swagger UI, third-party markup: no axe run) renders the operations from
-local static files with no Content Security Policy violation.
+The API reference (``/api/docs/``, generated from the schema) shows the operations and their
+fields and passes axe; Swagger UI (``/api/docs/swagger/``, third-party markup: no axe run)
+renders the operations from local static files with no Content Security Policy violation.
 """
 
 from __future__ import annotations
@@ -215,7 +216,52 @@ def test_an_administrator_issues_and_revokes_a_partner_credential(
         assert AuditEvent.objects.filter(action=action, subject_id=str(credential.pk)).count() == 1
 
 
-def test_the_api_documentation_renders_under_the_content_security_policy(page, live_server):
+def test_the_api_reference_shows_the_operations_and_their_fields(page, live_server):
+    """Public (no sign-in), generated from the schema, and accessible."""
+    base = live_server.url
+    page.goto(f"{base}/api/docs/")
+    expect(page.get_by_role("heading", name="API reference", level=1)).to_be_visible()
+    contents = page.get_by_role("navigation", name="Contents")
+    for operation in (
+        "POST /api/v1/referrals/",
+        "GET /api/v1/referrals/{referral_id}/",
+        "POST /api/v1/children/known/",
+        "POST /api/v1/missing-episodes/{episode_id}/return/",
+    ):
+        expect(page.get_by_role("heading", name=operation, level=3)).to_have_count(1)
+        expect(contents.get_by_role("link", name=operation, exact=True)).to_be_visible()
+    assert_accessible(page)
+
+    # The contents link goes to the operation; its request fields are a table.
+    contents.get_by_role("link", name="POST /api/v1/referrals/", exact=True).click()
+    page.wait_for_url(f"{base}/api/docs/#referral-submit")
+    submit = page.locator("section", has=page.locator("#referral-submit"))
+    expect(submit.get_by_text("referrals:write", exact=True)).to_be_visible()
+    fields = submit.get_by_role("table", name="Request body fields of POST /api/v1/referrals/")
+    row = fields.get_by_role("row", name=re.compile(r"^concern\.narrative\b"))
+    expect(row.get_by_role("cell", name="string", exact=True)).to_be_visible()
+    expect(row.get_by_role("cell", name="Yes", exact=True)).to_be_visible()
+    expect(row.get_by_role("cell", name="What happened")).to_be_visible()
+    expect(fields.get_by_role("rowheader", name="referrer.lawful_basis")).to_be_visible()
+    responses = submit.get_by_role("table", name="Responses of POST /api/v1/referrals/")
+    expect(responses.get_by_role("rowheader", name="422")).to_be_visible()
+
+    # A success response's fields are behind a details element.
+    submit.get_by_text("Fields of the 201 response", exact=True).click()
+    expect(
+        submit.get_by_role(
+            "table", name="Fields of the 201 response of POST /api/v1/referrals/"
+        ).get_by_role("rowheader", name="reference", exact=True)
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role(
+        "link", name="interactive explorer (third-party; not fully accessible)"
+    ).click()
+    page.wait_for_url(f"{base}/api/docs/swagger/")
+
+
+def test_swagger_ui_renders_under_its_content_security_policy(page, live_server):
     """Swagger UI (local static files) lists the operations; the browser reports no CSP
     violation. Third-party markup: axe is not run here."""
     violations: list[str] = []
@@ -225,7 +271,7 @@ def test_the_api_documentation_renders_under_the_content_security_policy(page, l
             violations.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    page.goto(f"{live_server.url}/api/docs/")
+    page.goto(f"{live_server.url}/api/docs/swagger/")
     expect(page.get_by_text("/api/v1/referrals/", exact=True).first).to_be_visible(timeout=15000)
     expect(page.get_by_text("/api/v1/children/known/", exact=True).first).to_be_visible()
     page.wait_for_load_state("networkidle")

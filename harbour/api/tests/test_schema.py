@@ -42,13 +42,13 @@ def test_schema_and_docs_are_public(client):
     assert "application/problem+json" in submit["responses"]["400"]["content"]
     assert any(p["name"] == "Idempotency-Key" for p in submit["parameters"])
 
-    docs = client.get("/api/docs/")
+    docs = client.get("/api/docs/swagger/")
     assert docs.status_code == 200
     policy = docs["Content-Security-Policy"]
     assert "script-src 'self';" in policy
     assert "unsafe-inline" not in policy.replace("style-src-attr 'unsafe-inline'", "")
     assert "<script>" not in docs.content.decode()
-    script = client.get("/api/docs/?script=")
+    script = client.get("/api/docs/swagger/?script=")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
 
