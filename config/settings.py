@@ -201,6 +201,11 @@ SPECTACULAR_SETTINGS: dict[str, object] = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two "status" choice sets (referrals, missing episodes): name each enum after its own.
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "harbour.referrals.models.ReferralStatus",
+        "EpisodeStatusEnum": "harbour.missing.models.EpisodeStatus",
+    },
 }
 
 MAILERS = {
