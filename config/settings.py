@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "harbour.duplicates",
     "harbour.imports",
     "harbour.api",
+    "harbour.panels",
     "harbour.notifications",
     "harbour.demo",
 ]
