@@ -422,23 +422,45 @@ def merge_persons(
             "kept": len(plan.kept),
             "changes": len(changes),
         }
-        record_event(
+        _audit_both_records(
             actor=actor,
             action="duplicates.person_merged",
-            subject=survivor,
-            after={**summary, "merged_person": str(merged.pk)},
-            reason=reason,
-            request=request,
-        )
-        record_event(
-            actor=actor,
-            action="duplicates.person_merged_away",
-            subject=merged,
-            after={**summary, "survivor": str(survivor.pk)},
+            survivor=survivor,
+            merged=merged,
+            summary=summary,
             reason=reason,
             request=request,
         )
     return merge
+
+
+def _audit_both_records(
+    *,
+    actor: Any,
+    action: str,
+    survivor: Person,
+    merged: Person,
+    summary: dict[str, Any],
+    reason: str,
+    request: Any,
+) -> None:
+    """One event on each record: ``action`` on the survivor, ``action``_away on the other."""
+    record_event(
+        actor=actor,
+        action=action,
+        subject=survivor,
+        after={**summary, "merged_person": str(merged.pk)},
+        reason=reason,
+        request=request,
+    )
+    record_event(
+        actor=actor,
+        action=f"{action}_away",
+        subject=merged,
+        after={**summary, "survivor": str(survivor.pk)},
+        reason=reason,
+        request=request,
+    )
 
 
 def candidate_merge(
@@ -543,19 +565,12 @@ def unmerge_persons(
             source_id=str(merged.pk),
         )
         summary = {"merge": str(merge.pk), "changes": len(merge.changes)}
-        record_event(
+        _audit_both_records(
             actor=actor,
             action="duplicates.person_unmerged",
-            subject=survivor,
-            after={**summary, "merged_person": str(merged.pk)},
-            reason=reason,
-            request=request,
-        )
-        record_event(
-            actor=actor,
-            action="duplicates.person_unmerged_away",
-            subject=merged,
-            after={**summary, "survivor": str(survivor.pk)},
+            survivor=survivor,
+            merged=merged,
+            summary=summary,
             reason=reason,
             request=request,
         )
