@@ -160,11 +160,13 @@ def write_person_chunk(
 
 def _tell_matching(person_ids: list[Any]) -> None:
     """Bulk inserts send no ``post_save`` signals: tell this process's matching register."""
-    from harbour.matching import sources
+    from harbour.matching.sources import mark_changed
 
-    mark_changed = getattr(sources, "mark_changed", None)
-    if mark_changed is not None:
-        transaction.on_commit(lambda: [mark_changed(pk) for pk in person_ids])
+    def tell() -> None:
+        for pk in person_ids:
+            mark_changed(pk)
+
+    transaction.on_commit(tell)
 
 
 def commit_persons(

@@ -1,11 +1,11 @@
 """The one place imports ask "who already knows these children?".
 
 ``register_matches`` calls ``harbour.matching.services.match_records_to_register`` once per
-import (batched), the matching app's contract. When that function is missing, or no trained
-model is installed yet, an interim exact rule stands in (and the log says so): the same NHS
-number or unique pupil number, or the same sounded-out first and last names and the same exact
-date of birth. The rest of the imports app only sees
-``RegisterMatch`` lists keyed by record id.
+import (batched), the matching app's contract. If no trained model is installed (one ships with
+the code, so only on a broken install), an interim exact rule stands in and the log says so:
+the same NHS number or unique pupil number, or the same sounded-out first and last names and
+the same exact date of birth. The rest of the imports app only sees ``RegisterMatch`` lists
+keyed by record id.
 """
 
 from __future__ import annotations
@@ -29,18 +29,14 @@ def register_matches(records: Sequence[PersonRecord]) -> dict[str, list[Register
     """Probable existing persons for each record (record id → matches, best first)."""
     if not records:
         return {}
-    from harbour.matching import services
+    from harbour.matching.services import match_records_to_register
 
-    match = getattr(services, "match_records_to_register", None)
-    if match is not None:
-        try:
-            result: dict[str, list[RegisterMatch]] = match(records=records)
-        except FileNotFoundError:
-            # No trained model yet (a fresh install before ``train_matching``): exact rules
-            # still keep obvious duplicates out, and the log says why matching was weaker.
-            logger.warning("No trained matching model: imports use exact matching rules")
-        else:
-            return result
+    try:
+        return match_records_to_register(records=records)
+    except FileNotFoundError:
+        # No trained model installed (a broken install: one ships with the code): exact rules
+        # still keep obvious duplicates out, and the log says why matching was weaker.
+        logger.warning("No trained matching model: imports use exact matching rules")
     return _interim_matches(records)
 
 
