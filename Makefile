@@ -15,6 +15,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { echo "Panel minutes (PDF) need Debian's Pango: apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"; exit 1; }
 	@touch $@
 
 venv: $(BIN)/.installed

@@ -20,5 +20,6 @@ urlpatterns = [
     path("notifications/", include("harbour.notifications.urls")),
     path("duplicates/", include("harbour.duplicates.urls")),
     path("imports/", include("harbour.imports.urls")),
+    path("panels/", include("harbour.panels.urls")),
     path("", include("harbour.api.urls")),
 ]

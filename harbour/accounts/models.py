@@ -88,6 +88,14 @@ class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    line_manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        null=True,
+        blank=True,
+        help_text="Who an overdue panel action of theirs is escalated to, with the panel's chair.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -158,6 +158,13 @@ class AgendaItem(BaseModel):
     discussion_requests = models.ManyToManyField(
         AgencyDiscussionRequest, related_name="agenda_items", blank=True
     )
+    discussion_summary = models.TextField(blank=True)
+    child_attended = models.BooleanField(default=False)
+    carers_attended = models.BooleanField(default=False)
+    views_given_how = models.TextField(
+        blank=True,
+        help_text="Whether and how the child or their carers gave their views for this meeting.",
+    )
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -197,11 +204,6 @@ class Attendance(BaseModel):
         blank=True,
     )
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
-    child_attended = models.BooleanField(default=False)
-    carers_attended = models.BooleanField(default=False)
-    views_given_how = models.TextField(
-        blank=True, help_text="Whether and how the child or their carers gave their views."
-    )
 
     class Meta:
         ordering = ["meeting", "agency__name"]
@@ -240,3 +242,217 @@ class ConfidentialityConfirmation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} confirmed v{self.agreement_version} for {self.meeting}"
+
+
+class DecisionKind(models.TextChoices):
+    RISK_LEVEL_AGREED = "risk_level_agreed", "Risk level agreed"
+    PLAN_CHANGES = "plan_changes", "Changes to the child's plan"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Refer for a strategy discussion"
+    DISRUPTION = "disruption", "Disruption to consider"
+    NO_FURTHER_PANEL = "no_further_panel", "No further panel discussion needed"
+    OTHER = "other", "Other decision"
+
+
+class Decision(BaseModel):
+    """One decision the panel made on an agenda item."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=40, choices=DecisionKind.choices)
+    risk_level = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The assessment catalogue's level id, for 'risk level agreed'.",
+    )
+    detail = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(detail=""), name="panel_decision_has_detail"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="risk_level_agreed") | ~models.Q(risk_level=""),
+                name="panel_decision_risk_level_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.detail[:60]}"
+
+
+class PanelActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+#: Statuses in which an action is still owed (and can become overdue).
+OPEN_ACTION_STATUSES = (PanelActionStatus.NOT_STARTED, PanelActionStatus.IN_PROGRESS)
+
+
+class PanelAction(BaseModel):
+    """An action the panel agreed on an item, owned by a named user in their agency."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="actions", help_text="The item's meeting."
+    )
+    panel = models.ForeignKey(
+        Panel, on_delete=models.PROTECT, related_name="actions", help_text="The meeting's panel."
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_actions"
+    )
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=PanelActionStatus.choices, default=PanelActionStatus.NOT_STARTED
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"], name="panel_action_owner_idx"),
+            models.Index(fields=["panel", "status", "due_on"], name="panel_action_panel_idx"),
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(status__in=["not_started", "in_progress"]),
+                name="panel_action_open_due_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(description=""), name="panel_action_has_description"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="done", completed_at__isnull=False)
+                | (~models.Q(status="done") & models.Q(completed_at__isnull=True)),
+                name="panel_action_completed_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+
+class PanelActionUpdate(BaseModel):
+    """One update to a panel action: its status before and after, and what was said."""
+
+    action = models.ForeignKey(PanelAction, on_delete=models.CASCADE, related_name="updates")
+    from_status = models.CharField(max_length=20, choices=PanelActionStatus.choices)
+    to_status = models.CharField(max_length=20, choices=PanelActionStatus.choices)
+    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Escalation(BaseModel):
+    """An overdue panel action escalated to the owner's line manager and the panel's chair.
+
+    At most one per action and due date: an action escalates once when it becomes overdue, and
+    again only if its due date is moved and that date passes too. ``area`` (empty for a pan-area
+    panel) and ``owner_agency`` are copied so the log can be audited by area and agency.
+    """
+
+    action = models.ForeignKey(PanelAction, on_delete=models.PROTECT, related_name="escalations")
+    due_on = models.DateField(help_text="The due date that passed.")
+    escalated_on = models.DateField(db_index=True)
+    escalated_at = models.DateTimeField()
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty when no line manager was recorded for the owner.",
+    )
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    resolution = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-escalated_at"]
+        indexes = [
+            models.Index(fields=["area", "-escalated_at"], name="escalation_area_idx"),
+            models.Index(fields=["owner_agency", "-escalated_at"], name="escalation_agency_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "due_on"], name="escalation_once_per_due"),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolution="")
+                | (models.Q(resolved_at__isnull=False) & ~models.Q(resolution="")),
+                name="escalation_resolved_with_resolution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalated {self.escalated_on}: {self.action}"
+
+
+class MinutesFormat(models.TextChoices):
+    HTML = "html", "Web page"
+    PDF = "pdf", "PDF"
+
+
+class MinutesCopy(BaseModel):
+    """One copy of a meeting's minutes, made for one recipient (restricted distribution).
+
+    The copy holds only the items whose child the recipient may see; which items it included and
+    how many it withheld are recorded with a hash of what was produced.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes_copies")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(max_length=10, choices=MinutesFormat.choices)
+    produced_at = models.DateTimeField()
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    included_item_ids = models.JSONField(default=list)
+    withheld_items = models.PositiveIntegerField(default=0)
+    content_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-produced_at"]
+        indexes = [models.Index(fields=["meeting", "recipient"], name="minutes_copy_meeting_idx")]
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting} for {self.recipient} ({self.format})"

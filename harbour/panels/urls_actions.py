@@ -1,0 +1,5 @@
+"""Panel pages: actions."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Panel pages: meetings."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

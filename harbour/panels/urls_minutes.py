@@ -1,0 +1,5 @@
+"""Panel pages: minutes."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

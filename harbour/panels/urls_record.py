@@ -1,0 +1,5 @@
+"""Panel pages: record."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
