@@ -76,3 +76,9 @@ register(
     "Asked for minutes of a panel meeting they may not receive",
     is_refusal=True,
 )
+register(
+    "panels.minutes_copies_viewed",
+    "Viewed the log of copies made of a panel meeting's minutes",
+    is_read=True,
+)
+register("panels.escalation_viewed", "Viewed an escalated panel action", is_read=True)
