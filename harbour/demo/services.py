@@ -25,6 +25,7 @@ from harbour.audit.services import record_event
 from harbour.core.bulk import insert_rows
 from harbour.demo.casework import add_busy_child, seed_casework, wipe_casework
 from harbour.demo.missing import seed_missing, wipe_missing
+from harbour.demo.panels import seed_panels, wipe_panels
 from harbour.demo.partnership import account_specs, build_partnership
 from harbour.demo.people import PeopleGenerator, PersonRecord, plan_population
 from harbour.demo.referrals import ReferralGenerator, ReferralRows
@@ -136,6 +137,7 @@ def wipe_unused_demo() -> None:
     try:
         with transaction.atomic():
             DuplicateCandidate.objects.all().delete()  # an unused demo decided nothing
+            wipe_panels()
             wipe_missing()
             wipe_casework()
             TriageDecision.objects.all().delete()
@@ -262,6 +264,7 @@ def seed_demo(
                 ),
             }
         )
+        counts.update(seed_panels(seed=seed, now=now))
         record_event(
             actor=None,
             action="demo.seeded",

@@ -105,3 +105,21 @@ def may_resolve_escalation(user: Any, escalation: Escalation) -> bool:
 def may_audit_escalations(user: Any) -> bool:
     """The escalation log by area and agency: information governance and coordinators."""
     return policy.viewer_for(user).has_role(Role.INFORMATION_GOVERNANCE, Role.COORDINATOR)
+
+
+def shows_panels_in_navigation(user: Any) -> bool:
+    """Panel members, coordinators, administrators, and anyone who chairs or sits on a panel."""
+    viewer = policy.viewer_for(user)
+    if viewer.user_id is None:
+        return False
+    if viewer.has_role(Role.PANEL_MEMBER, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return True
+    return panels_visible_to(user).exists()
+
+
+def shows_panel_actions_in_navigation(user: Any) -> bool:
+    """Whoever may see at least one panel action (owners, their managers, chairs, coordinators)."""
+    viewer = policy.viewer_for(user)
+    if viewer.has_role(Role.PANEL_MEMBER, Role.COORDINATOR):
+        return viewer.sees_case_content
+    return panel_actions_visible_to(user).exists()
