@@ -1,0 +1,1 @@
+"""Periodic commands for panels."""
