@@ -82,3 +82,14 @@ register(
     is_read=True,
 )
 register("panels.escalation_viewed", "Viewed an escalated panel action", is_read=True)
+# Meetings and agendas pages.
+register(
+    "panels.panel_view_refused",
+    "Asked for a panel they do not chair, sit on or manage",
+    is_refusal=True,
+)
+register(
+    "panels.agenda_draft_viewed",
+    "Viewed a draft panel agenda and the children Harbour proposes for it",
+    is_read=True,
+)

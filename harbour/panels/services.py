@@ -5,7 +5,9 @@ triage, children at high risk whose review is due, children who triggered repeat
 children an agency asked to discuss. The chair adopts the proposal and publishes the agenda, which
 freezes each child's pre-read from the record as it stands. Members confirm the panel's
 confidentiality agreement for the meeting before its detail opens to them (``selectors``).
-Every write is audited in its transaction; refusals are audited and look like "not found".
+Administrators and coordinators set panels up (``panel_create``); whoever manages a panel changes
+it, its members and schedules its meetings; the chair edits a draft agenda (themes, order,
+removal). Every write is audited in its transaction; refusals are audited and look like "not found".
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from harbour.assessments.models import Assessment
 from harbour.audit.services import record_event
 from harbour.core.errors import NotFoundOrForbidden, ServiceValidationError
 from harbour.missing.models import MissingEpisode, RepeatMissingAlert
+from harbour.panels import rules
 from harbour.panels.models import (
     AgencyDiscussionRequest,
     AgendaItem,
@@ -376,3 +379,435 @@ def discussion_request_create(
             after={"request": str(request.pk), "agency": agency.name},
         )
         return request
+
+
+# Setting up panels, their members and meetings; editing a draft agenda ------------------------
+
+#: A chair, or a member, must be someone who works with children's records.
+_CHAIR_UNSUITABLE = (
+    "Choose a chair who is an active user working with children's records in one of the "
+    "partnership's agencies"
+)
+_PUBLISHED = "The agenda has been published: it can no longer be changed"
+
+
+def _refuse_panel_change(
+    actor: Any, subject: Any = None, *, request: Any = None, after: dict[str, Any] | None = None
+) -> NotFoundOrForbidden:
+    record_event(
+        actor=actor,
+        action="panels.panel_change_refused",
+        subject=subject,
+        after=after,
+        request=request,
+    )
+    return NotFoundOrForbidden()
+
+
+def may_set_up_panel_for(user: Any, area: Any) -> bool:
+    """Administrators for any area; coordinators for the areas they coordinate, and pan-area
+    panels (``area`` ``None``)."""
+    return rules.may_set_up_panels(user) and rules.may_manage_panel(user, Panel(area=area))
+
+
+def may_chair(user: Any) -> bool:
+    """An active user with case-content access (a role that sees children's records)."""
+    from harbour.access.policy import viewer_for
+
+    return bool(getattr(user, "is_active", False)) and viewer_for(user).sees_case_content
+
+
+def _panel_fields_errors(
+    *, name: str, chair: Any, terms_of_reference: str, exclude_pk: Any = None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["Enter the panel's name"]
+    elif len(name) > 200:
+        errors["name"] = ["The panel's name must be 200 characters or fewer"]
+    else:
+        same = Panel.objects.filter(name__iexact=name)
+        if exclude_pk is not None:
+            same = same.exclude(pk=exclude_pk)
+        if same.exists():
+            errors["name"] = [f"There is already a panel called {name}: choose another name"]
+    if chair is None:
+        errors["chair"] = ["Choose the panel's chair"]
+    elif not may_chair(chair):
+        errors["chair"] = [_CHAIR_UNSUITABLE]
+    if not terms_of_reference:
+        errors["terms_of_reference"] = ["Enter the panel's terms of reference"]
+    return errors
+
+
+def _name_taken(name: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        {"name": [f"There is already a panel called {name}: choose another name"]}
+    )
+
+
+def panel_create(
+    *,
+    actor: Any,
+    type_key: str,
+    area: Any,
+    name: str,
+    chair: Any,
+    terms_of_reference: str,
+    now: datetime.datetime,
+    request: Any = None,
+) -> Panel:
+    """An administrator or coordinator sets up a panel of a type in the current panel types.
+
+    A coordinator may set up panels only for the areas they coordinate, or pan-area panels. An
+    area-scoped type needs an area; a pan-area type has none. The name is unique."""
+    if not may_set_up_panel_for(actor, area):
+        raise _refuse_panel_change(
+            actor,
+            request=request,
+            after={"type_key": type_key, "area": str(area.pk) if area is not None else None},
+        )
+    name = name.strip()
+    terms_of_reference = terms_of_reference.strip()
+    types = load_panel_types()
+    errors = _panel_fields_errors(name=name, chair=chair, terms_of_reference=terms_of_reference)
+    panel_type = types.types.get(type_key)
+    if panel_type is None:
+        errors["type_key"] = ["Select the type of panel"]
+    elif panel_type.is_pan_area and area is not None:
+        errors["area"] = [
+            f"A {panel_type.name} serves every area: choose \u201cAll areas\u201d, not one area"
+        ]
+    elif not panel_type.is_pan_area and area is None:
+        errors["area"] = [f"Select the area this {panel_type.name} serves"]
+    if errors:
+        raise ServiceValidationError(errors)
+    assert panel_type is not None
+    try:
+        with transaction.atomic():
+            panel = Panel.objects.create(
+                type_key=panel_type.key,
+                type_version=types.version,
+                area=area,
+                name=name,
+                chair=chair,
+                terms_of_reference=terms_of_reference,
+            )
+            record_event(
+                actor=actor,
+                action="panels.panel_created",
+                subject=panel,
+                after={
+                    "type_key": panel.type_key,
+                    "type_version": panel.type_version,
+                    "area": str(area.pk) if area is not None else None,
+                    "name": name,
+                    "chair": str(chair.pk),
+                    "created_at": now.isoformat(),
+                },
+                request=request,
+            )
+    except IntegrityError:
+        raise _name_taken(name) from None
+    return panel
+
+
+def panel_update(
+    *,
+    actor: Any,
+    panel: Panel,
+    name: str,
+    chair: Any,
+    terms_of_reference: str,
+    now: datetime.datetime,
+    request: Any = None,
+) -> Panel:
+    """Whoever manages the panel changes its name, chair or terms of reference."""
+    if not rules.may_manage_panel(actor, panel):
+        raise _refuse_panel_change(actor, panel, request=request)
+    name = name.strip()
+    terms_of_reference = terms_of_reference.strip()
+    errors = _panel_fields_errors(
+        name=name, chair=chair, terms_of_reference=terms_of_reference, exclude_pk=panel.pk
+    )
+    if errors:
+        raise ServiceValidationError(errors)
+    before = {
+        "name": panel.name,
+        "chair": str(panel.chair_id),
+        "terms_of_reference": panel.terms_of_reference,
+    }
+    after = {"name": name, "chair": str(chair.pk), "terms_of_reference": terms_of_reference}
+    changed = {key for key in after if after[key] != before[key]}
+    try:
+        with transaction.atomic():
+            panel = Panel.objects.select_for_update().get(pk=panel.pk)
+            if not changed:
+                return panel
+            panel.name = name
+            panel.chair = chair
+            panel.terms_of_reference = terms_of_reference
+            panel.save(update_fields=["name", "chair", "terms_of_reference", "updated_at"])
+            record_event(
+                actor=actor,
+                action="panels.panel_changed",
+                subject=panel,
+                before={key: before[key] for key in sorted(changed)},
+                after={key: after[key] for key in sorted(changed)} | {"at": now.isoformat()},
+                request=request,
+            )
+    except IntegrityError:
+        raise _name_taken(name) from None
+    return panel
+
+
+def panel_member_add(
+    *,
+    actor: Any,
+    panel: Panel,
+    user: Any,
+    agency: Any,
+    now: datetime.datetime,
+    request: Any = None,
+) -> PanelMember:
+    """Add ``user`` to the panel for ``agency`` (where they must hold an active role).
+
+    A user sits on a panel once; adding someone who was removed makes them a member again (for
+    the agency now chosen)."""
+    from harbour.accounts.models import Membership
+
+    if not rules.may_manage_panel(actor, panel):
+        raise _refuse_panel_change(actor, panel, request=request)
+    works_there = Membership.objects.filter(
+        user_id=user.pk, agency_id=agency.pk, is_active=True, agency__is_active=True
+    ).exists()
+    if not user.is_active or not works_there:
+        raise ServiceValidationError(
+            {"member": [f"{user} does not work for {agency} in Harbour: choose someone else"]}
+        )
+    with transaction.atomic():
+        member = PanelMember.objects.select_for_update().filter(panel=panel, user=user).first()
+        if member is not None and member.is_active:
+            raise ServiceValidationError({"member": [f"{user} is already a member of this panel"]})
+        reactivated = member is not None
+        if member is None:
+            member = PanelMember.objects.create(panel=panel, user=user, agency=agency)
+        else:
+            member.is_active = True
+            member.agency = agency
+            member.save(update_fields=["is_active", "agency", "updated_at"])
+        record_event(
+            actor=actor,
+            action="panels.panel_changed",
+            subject=panel,
+            after={
+                "member_added": str(user.pk),
+                "agency": str(agency.pk),
+                "reactivated": reactivated,
+                "at": now.isoformat(),
+            },
+            request=request,
+        )
+        return member
+
+
+def panel_member_remove(
+    *, actor: Any, member: PanelMember, now: datetime.datetime, request: Any = None
+) -> PanelMember:
+    """Whoever manages the panel removes a member (kept, inactive, for the record)."""
+    if not rules.may_manage_panel(actor, member.panel):
+        raise _refuse_panel_change(actor, member.panel, request=request)
+    with transaction.atomic():
+        member = PanelMember.objects.select_for_update().get(pk=member.pk)
+        if not member.is_active:
+            return member
+        member.is_active = False
+        member.save(update_fields=["is_active", "updated_at"])
+        record_event(
+            actor=actor,
+            action="panels.panel_changed",
+            subject=member.panel,
+            after={
+                "member_removed": str(member.user_id),
+                "agency": str(member.agency_id),
+                "at": now.isoformat(),
+            },
+            request=request,
+        )
+        return member
+
+
+def meeting_schedule(
+    *,
+    actor: Any,
+    panel: Panel,
+    starts_at: datetime.datetime | None,
+    place: str,
+    call_details: str,
+    now: datetime.datetime,
+    request: Any = None,
+) -> Meeting:
+    """Whoever manages the panel schedules a meeting, in the future, with a place or call
+    details (or both). Its agenda starts as a draft."""
+    if not rules.may_manage_panel(actor, panel):
+        raise _refuse_panel_change(actor, panel, request=request)
+    place = place.strip()
+    call_details = call_details.strip()
+    errors: dict[str, list[str]] = {}
+    if starts_at is None:
+        errors["starts_at"] = ["Enter the date and time the meeting starts"]
+    elif starts_at <= now:
+        errors["starts_at"] = ["The meeting must start in the future"]
+    if not place and not call_details:
+        errors["place"] = ["Enter where the meeting is held, or the details of the call, or both"]
+    if len(place) > 300:
+        errors["place"] = ["The place must be 300 characters or fewer"]
+    if len(call_details) > 500:
+        errors["call_details"] = ["The call details must be 500 characters or fewer"]
+    if errors:
+        raise ServiceValidationError(errors)
+    assert starts_at is not None
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            panel=panel, starts_at=starts_at, place=place, call_details=call_details
+        )
+        record_event(
+            actor=actor,
+            action="panels.meeting_scheduled",
+            subject=meeting,
+            after={
+                "panel": str(panel.pk),
+                "starts_at": starts_at.isoformat(),
+                "place": place,
+                "call_details": call_details,
+                "at": now.isoformat(),
+            },
+            request=request,
+        )
+        return meeting
+
+
+def _draft_meeting_for_change(actor: Any, meeting: Meeting) -> Meeting:
+    """``meeting`` locked for a change by its chair while its agenda is a draft (call inside a
+    transaction, after checking the actor is the chair)."""
+    locked = Meeting.objects.select_for_update().select_related("panel").get(pk=meeting.pk)
+    if locked.status != MeetingStatus.DRAFT:
+        raise ServiceValidationError({"agenda": [_PUBLISHED]})
+    return locked
+
+
+def agenda_item_add_theme(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    now: datetime.datetime,
+    request: Any = None,
+) -> AgendaItem:
+    """The chair adds a theme, place or person of interest to the end of a draft agenda."""
+    if not is_chair(actor, meeting.panel):
+        raise _refuse_change(actor, meeting)
+    title = title.strip()
+    if not title:
+        raise ServiceValidationError(
+            {"title": ["Enter the theme, place or person of interest to discuss"]}
+        )
+    if len(title) > 200:
+        raise ServiceValidationError({"title": ["The title must be 200 characters or fewer"]})
+    with transaction.atomic():
+        meeting = _draft_meeting_for_change(actor, meeting)
+        order = max(meeting.items.values_list("order", flat=True), default=0) + 1
+        item = AgendaItem.objects.create(meeting=meeting, title=title, order=order)
+        record_event(
+            actor=actor,
+            action="panels.agenda_item_added",
+            subject=meeting,
+            after={"item": str(item.pk), "title": title, "order": order, "at": now.isoformat()},
+            request=request,
+        )
+        return item
+
+
+def _renumber(meeting: Meeting) -> None:
+    """Number the agenda 1, 2, 3 … in its current order. Each item moves to an order no higher
+    than its own, in ascending order, so the (meeting, order) constraint never clashes."""
+    for number, item in enumerate(meeting.items.order_by("order"), start=1):
+        if item.order != number:
+            item.order = number
+            item.save(update_fields=["order", "updated_at"])
+
+
+def agenda_item_remove(
+    *, actor: Any, item: AgendaItem, now: datetime.datetime, request: Any = None
+) -> None:
+    """The chair removes an item from a draft agenda; the rest are numbered again from 1."""
+    meeting = item.meeting
+    if not is_chair(actor, meeting.panel):
+        raise _refuse_change(actor, meeting)
+    with transaction.atomic():
+        meeting = _draft_meeting_for_change(actor, meeting)
+        item = AgendaItem.objects.select_related("person").get(pk=item.pk, meeting=meeting)
+        removed = {
+            "item": str(item.pk),
+            "person": str(item.person_id) if item.person_id else None,
+            "title": item.title,
+            "order": item.order,
+        }
+        item.delete()
+        _renumber(meeting)
+        record_event(
+            actor=actor,
+            action="panels.agenda_item_removed",
+            subject=meeting,
+            before=removed,
+            after={"at": now.isoformat()},
+            request=request,
+        )
+
+
+MOVE_UP = "up"
+MOVE_DOWN = "down"
+
+
+def agenda_item_move(
+    *,
+    actor: Any,
+    item: AgendaItem,
+    direction: str,
+    now: datetime.datetime,
+    request: Any = None,
+) -> AgendaItem:
+    """The chair swaps an item of a draft agenda with the one above (``"up"``) or below
+    (``"down"``). Moving the first item up or the last down changes nothing."""
+    meeting = item.meeting
+    if not is_chair(actor, meeting.panel):
+        raise _refuse_change(actor, meeting)
+    if direction not in (MOVE_UP, MOVE_DOWN):
+        raise ServiceValidationError({"direction": ["Choose to move the item up or down"]})
+    with transaction.atomic():
+        meeting = _draft_meeting_for_change(actor, meeting)
+        item = AgendaItem.objects.get(pk=item.pk, meeting=meeting)
+        neighbours = meeting.items.exclude(pk=item.pk)
+        if direction == MOVE_UP:
+            neighbour = neighbours.filter(order__lt=item.order).order_by("-order").first()
+        else:
+            neighbour = neighbours.filter(order__gt=item.order).order_by("order").first()
+        if neighbour is None:
+            return item
+        old, new = item.order, neighbour.order
+        # Park the item past the end first: (meeting, order) is unique at every step.
+        item.order = max(meeting.items.values_list("order", flat=True)) + 1
+        item.save(update_fields=["order", "updated_at"])
+        neighbour.order = old
+        neighbour.save(update_fields=["order", "updated_at"])
+        item.order = new
+        item.save(update_fields=["order", "updated_at"])
+        record_event(
+            actor=actor,
+            action="panels.agenda_reordered",
+            subject=meeting,
+            before={"item": str(item.pk), "order": old},
+            after={"item": str(item.pk), "order": new, "at": now.isoformat()},
+            request=request,
+        )
+        return item
