@@ -9,6 +9,7 @@ from django.urls import reverse
 from harbour.access import policy
 from harbour.accounts.models import Role
 from harbour.imports.rules import may_import_anything
+from harbour.panels import rules as panel_rules
 
 
 def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
@@ -32,6 +33,12 @@ def _nav_items(request: HttpRequest) -> list[tuple[str, str]]:
         items.append(("My cases", reverse("cases:mine")))
     if policy.viewer_for(user).has_role(Role.COORDINATOR):
         items.append(("Missing children", reverse("oversight:missing")))
+    if panel_rules.shows_panels_in_navigation(user):
+        items.append(("Panels", reverse("panels:list")))
+    if panel_rules.shows_panel_actions_in_navigation(user):
+        items.append(("Panel actions", reverse("panels:actions")))
+    if panel_rules.may_audit_escalations(user):
+        items.append(("Escalations", reverse("panels:escalations")))
     if policy.may_list_overdue_reviews(user):
         items.append(("Reviews due", reverse("assessments:overdue")))
     if policy.may_review_audit(user):

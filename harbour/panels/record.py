@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from harbour.access import policy
@@ -57,11 +58,8 @@ RECORDABLE_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.HELD)
 
 
 def action_page_path(action: PanelAction) -> str:
-    """The panel action's own page (``panels:action``, built by the actions part).
-
-    Hard-coded until that page's URL name is wired in; switch to ``reverse("panels:action", ...)``
-    then."""
-    return f"/panels/actions/{action.pk}/"
+    """The panel action's own page (``panels:action``)."""
+    return reverse("panels:action", args=[action.pk])
 
 
 def _day(day: datetime.date) -> str:

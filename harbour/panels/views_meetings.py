@@ -37,7 +37,9 @@ from harbour.panels.forms_meetings import (
     PanelForm,
     ThemeForm,
 )
+from harbour.panels.minutes import minutes_recipients
 from harbour.panels.models import Meeting, MeetingStatus, Panel, PanelMember
+from harbour.panels.record import may_record
 from harbour.people.selectors import person_get
 
 #: Past meetings shown per page on a panel's page.
@@ -270,6 +272,9 @@ def meeting_detail(request: HttpRequest, meeting_id: Any) -> HttpResponse:
             "rows": selectors.agenda_rows(detail=detail, now=now),
             "pre_read_last_day": selectors.pre_read_last_day(detail.pre_read_access_ends_at),
             "is_chair": is_chair,
+            "may_record": may_record(request.user, meeting),
+            "may_read_minutes": meeting.status == MeetingStatus.HELD
+            and request.user in minutes_recipients(meeting),
         },
     )
 
