@@ -41,6 +41,7 @@ bench: venv
 	$(TEST_ENV) $(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(TEST_ENV) $(BIN)/python -m bench.matching
 	$(TEST_ENV) $(BIN)/python -m bench.imports
+	$(TEST_ENV) $(BIN)/python -m bench.panels
 
 assets:
 	cd frontend && npm ci && npm run build
