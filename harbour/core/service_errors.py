@@ -1,5 +1,7 @@
 """Showing a service's validation errors on the form that called it."""
 
+from collections.abc import Callable
+
 from django import forms
 
 from harbour.core.errors import ServiceValidationError
@@ -14,3 +16,15 @@ def add_service_errors(form: forms.BaseForm, error: ServiceValidationError) -> N
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def call_service(form: forms.BaseForm, call: Callable[[], object]) -> bool:
+    """Call a service for a valid ``form``; on its validation error put the messages on the form.
+
+    True when the service ran; False when the page should show the form again with its errors."""
+    try:
+        call()
+    except ServiceValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True

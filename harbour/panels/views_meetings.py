@@ -10,7 +10,6 @@ a missing record.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from harbour.access import policy
 from harbour.accounts.models import Agency
 from harbour.audit.services import record_event
-from harbour.core.errors import NotFoundOrForbidden, ServiceValidationError
-from harbour.core.forms import GovukForm
-from harbour.core.service_errors import add_service_errors
+from harbour.core.errors import NotFoundOrForbidden
+from harbour.core.service_errors import call_service
 from harbour.panels import rules, selectors, services
 from harbour.panels.forms_meetings import (
     AgendaActionForm,
@@ -48,16 +46,6 @@ PAST_MEETINGS_PER_PAGE = 10
 
 def _post(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _run(form: GovukForm, call: Callable[[], object]) -> bool:
-    """Call the service; on its validation error put the messages on the form. True if done."""
-    try:
-        call()
-    except ServiceValidationError as error:
-        add_service_errors(form, error)
-        return False
-    return True
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -91,7 +79,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
     created: list[Panel] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: created.append(
                 services.panel_create(
@@ -121,7 +109,7 @@ def panel_edit(request: HttpRequest, panel_id: Any) -> HttpResponse:
     form = PanelForm(_post(request), viewer=request.user, panel=panel)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: services.panel_update(
                 actor=request.user,
@@ -174,7 +162,7 @@ def member_add(request: HttpRequest, panel_id: Any) -> HttpResponse:
     form = MemberAddForm(_post(request), panel=panel)
     if request.method == "POST" and form.is_valid():
         user, agency = form.cleaned_data["member"]
-        if _run(
+        if call_service(
             form,
             lambda: services.panel_member_add(
                 actor=request.user,
@@ -217,7 +205,7 @@ def meeting_schedule(request: HttpRequest, panel_id: Any) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: services.meeting_schedule(
                 actor=request.user,
@@ -343,7 +331,7 @@ def agenda_theme_add(request: HttpRequest, meeting_id: Any) -> HttpResponse:
         viewer=request.user, meeting_id=meeting_id, request=request
     )
     form = ThemeForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and call_service(
         form,
         lambda: services.agenda_item_add_theme(
             actor=request.user,
@@ -365,7 +353,7 @@ def agenda_adopt(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     )
     form = AgendaActionForm(request.POST)
     form.is_valid()
-    if _run(
+    if call_service(
         form,
         lambda: services.agenda_adopt_proposal(
             actor=request.user, meeting=meeting, now=timezone.now()
@@ -383,7 +371,7 @@ def agenda_publish(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     )
     form = AgendaActionForm(request.POST)
     form.is_valid()
-    if _run(
+    if call_service(
         form,
         lambda: services.agenda_publish(actor=request.user, meeting=meeting, now=timezone.now()),
     ):
@@ -434,7 +422,7 @@ def discussion_request(request: HttpRequest) -> HttpResponse:
     form = DiscussionRequestForm(_post(request), agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: services.discussion_request_create(
                 actor=request.user,

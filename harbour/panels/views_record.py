@@ -7,7 +7,6 @@ refusal).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,9 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from harbour.core.errors import ServiceValidationError
-from harbour.core.forms import GovukForm
-from harbour.core.service_errors import add_service_errors
+from harbour.core.service_errors import call_service
 from harbour.panels import record
 from harbour.panels.forms_record import (
     ActionForm,
@@ -36,16 +33,6 @@ def _post(request: HttpRequest) -> Any:
 
 def _item_title(item: AgendaItem) -> str:
     return item.person.full_name if item.person is not None else item.title
-
-
-def _run(form: GovukForm, call: Callable[[], object]) -> bool:
-    """Call the service; on its validation error put the messages on the form. True if done."""
-    try:
-        call()
-    except ServiceValidationError as error:
-        add_service_errors(form, error)
-        return False
-    return True
 
 
 def _record_page(
@@ -78,7 +65,7 @@ def mark_held(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     meeting = record.meeting_for_record(viewer=request.user, meeting_id=meeting_id, request=request)
     form = MarkHeldForm(request.POST)
     form.is_valid()
-    done = _run(
+    done = call_service(
         form,
         lambda: record.meeting_mark_held(
             actor=request.user, meeting=meeting, now=timezone.now(), request=request
@@ -96,7 +83,7 @@ def attendance(request: HttpRequest, meeting_id: Any) -> HttpResponse:
     form = AttendanceForm(_post(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         entries = form.entries()
-        if _run(
+        if call_service(
             form,
             lambda: record.attendance_record(
                 actor=request.user,
@@ -121,7 +108,7 @@ def item_record(request: HttpRequest, item_id: Any) -> HttpResponse:
     form = ItemRecordForm(_post(request), item=item)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: record.item_record(
                 actor=request.user,
@@ -160,7 +147,7 @@ def decision_add(request: HttpRequest, item_id: Any) -> HttpResponse:
     form = DecisionForm(_post(request), item=item)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if call_service(
             form,
             lambda: record.decision_record(
                 actor=request.user,
@@ -194,7 +181,7 @@ def action_add(request: HttpRequest, item_id: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         owner, owner_agency = data["owner"]
-        if _run(
+        if call_service(
             form,
             lambda: record.action_create(
                 actor=request.user,
