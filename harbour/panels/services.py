@@ -13,11 +13,12 @@ removal). Every write is audited in its transaction; refusals are audited and lo
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from harbour.assessments.catalogue import get_catalogue
@@ -55,13 +56,6 @@ class ProposedChild:
     person: Person
     reasons: tuple[str, ...]
     requests: tuple[AgencyDiscussionRequest, ...] = ()
-
-
-@dataclass
-class _Found:
-    person: Person
-    reasons: set[str] = field(default_factory=set)
-    requests: list[AgencyDiscussionRequest] = field(default_factory=list)
 
 
 def panel_type_for(panel: Panel) -> PanelType:
@@ -106,6 +100,31 @@ def _in_scope(panel: Panel, area_field: str) -> Q:
     return Q() if panel.area_id is None else Q(**{area_field: panel.area_id})
 
 
+# The person fields a proposal's readers use: the agenda page and the demo (``full_name``), the
+# proposal's order (names), ``pre_read_text`` (date of birth). Any other field loads when read.
+_PROPOSED_PERSON_FIELDS = ("id", "first_names", "last_name", "date_of_birth")
+
+
+def _proposed_persons(
+    rule: QuerySet[Any], person_path: str, found: dict[Any, Person]
+) -> Iterator[Person]:
+    """The children a rule's queryset finds through ``person_path``, not merged away: each
+    built once (kept in ``found`` by id) from the rule's own narrow query, which selects the
+    person's id and ``_PROPOSED_PERSON_FIELDS`` only (never the rule's own wide columns); the
+    person's other fields are deferred."""
+    rows = (
+        rule.filter(**{f"{person_path}__merged_into__isnull": True})
+        .order_by()
+        .values_list(*(f"{person_path}__{name}" for name in _PROPOSED_PERSON_FIELDS))
+    )
+    database = rows.db
+    for row in rows:
+        person = found.get(row[0])
+        if person is None:
+            person = found[row[0]] = Person.from_db(database, _PROPOSED_PERSON_FIELDS, row)
+        yield person
+
+
 def agenda_propose(*, meeting: Meeting, now: datetime.datetime) -> list[ProposedChild]:
     """The children Harbour proposes for ``meeting``, each once with all its reasons.
 
@@ -116,75 +135,80 @@ def agenda_propose(*, meeting: Meeting, now: datetime.datetime) -> list[Proposed
     - who triggered a repeat-missing alert since the previous meeting started, up to ``now``;
     - an agency asked to discuss (requests made up to ``now`` and not closed by then).
     A panel on themes (the strategic MACE) is proposed no children.
+
+    One query per rule, whatever the number of children: each selects the child's id and the
+    few person fields a proposal is read for, and each child is built once (``Person`` with the
+    other fields deferred), so a borough with thousands of reviews due stays fast.
     """
     panel = meeting.panel
     if panel_type_for(panel).focus == FOCUS_THEMES:
         return []
     since = previous_meeting_start(meeting)
     meeting_day = timezone.localdate(meeting.starts_at)
-    found: dict[Any, _Found] = {}
+    persons: dict[Any, Person] = {}
+    reasons: dict[Any, set[str]] = {}
 
-    def add(person: Person, reason: str) -> _Found:
-        entry = found.setdefault(person.pk, _Found(person=person))
-        entry.reasons.add(reason)
-        return entry
+    def add(person: Person, reason: str) -> None:
+        persons.setdefault(person.pk, person)
+        reasons.setdefault(person.pk, set()).add(reason)
 
-    live = Q(person__merged_into__isnull=True)
+    def found(rule: QuerySet[Any], person_path: str = "person") -> Iterator[Person]:
+        return _proposed_persons(rule, person_path, persons)
 
     decisions = TriageDecision.objects.filter(
-        live_referral(),
         _in_scope(panel, "referral__area_id"),
+        referral__person__isnull=False,
         route=TriageRoute.PANEL_DISCUSSION,
         decided_at__lte=now,
-    ).select_related("referral__person")
+    )
     if since is not None:
         decisions = decisions.filter(decided_at__gt=since)
-    for decision in decisions:
-        person = decision.referral.person
-        assert person is not None
+    for person in found(decisions, "referral__person"):
         add(person, AgendaReason.ROUTED_AT_TRIAGE)
 
-    for assessment in Assessment.objects.filter(
-        live,
+    high_risk_due = Assessment.objects.filter(
         _in_scope(panel, "area_id"),
         is_current=True,
         level=HIGH_RISK_LEVEL,
         review_due_on__lte=meeting_day,
-    ).select_related("person"):
-        add(assessment.person, AgendaReason.HIGH_RISK_REVIEW_DUE)
+    )
+    for person in found(high_risk_due):
+        add(person, AgendaReason.HIGH_RISK_REVIEW_DUE)
 
-    alerts = RepeatMissingAlert.objects.filter(
-        live, _in_scope(panel, "area_id"), fired_at__lte=now
-    ).select_related("person")
+    alerts = RepeatMissingAlert.objects.filter(_in_scope(panel, "area_id"), fired_at__lte=now)
     if since is not None:
         alerts = alerts.filter(fired_at__gt=since)
-    for alert in alerts:
-        add(alert.person, AgendaReason.REPEAT_MISSING)
+    for person in found(alerts):
+        add(person, AgendaReason.REPEAT_MISSING)
 
+    requests: dict[Any, list[AgencyDiscussionRequest]] = {}
     for request in (
         AgencyDiscussionRequest.objects.filter(
-            live, _in_scope(panel, "area_id"), requested_at__lte=now
+            _in_scope(panel, "area_id"),
+            person__merged_into__isnull=True,
+            requested_at__lte=now,
         )
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=now))
         .select_related("person", "agency", "requested_by")
         .order_by("requested_at")
     ):
-        add(request.person, AgendaReason.AGENCY_REQUEST).requests.append(request)
+        add(request.person, AgendaReason.AGENCY_REQUEST)
+        requests.setdefault(request.person_id, []).append(request)
 
     proposed = [
         ProposedChild(
-            person=entry.person,
-            reasons=tuple(sorted(entry.reasons, key=_REASON_ORDER.index)),
-            requests=tuple(entry.requests),
+            person=person,
+            reasons=tuple(sorted(reasons[pk], key=_REASON_ORDER.index)),
+            requests=tuple(requests.get(pk, ())),
         )
-        for entry in found.values()
+        for pk, person in persons.items()
     ]
     proposed.sort(
         key=lambda child: (
             _REASON_ORDER.index(child.reasons[0]),
             child.person.last_name.lower(),
             child.person.first_names.lower(),
-            str(child.person.pk),
+            child.person.pk,  # a UUID: ordered as its text is
         )
     )
     return proposed
