@@ -214,11 +214,6 @@ def agenda_propose(*, meeting: Meeting, now: datetime.datetime) -> list[Proposed
     return proposed
 
 
-def live_referral() -> Q:
-    """A decision on a referral linked to a child record that is not merged away."""
-    return Q(referral__person__isnull=False, referral__person__merged_into__isnull=True)
-
-
 def _refuse_change(actor: Any, meeting: Meeting) -> NotFoundOrForbidden:
     record_event(actor=actor, action="panels.agenda_change_refused", subject=meeting)
     return NotFoundOrForbidden()
